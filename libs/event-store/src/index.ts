@@ -1,0 +1,5 @@
+export * from './event-store.js';
+export * from './errors.js';
+export * from './position.js';
+export { validateStreamName, validateEventType } from './validation.js';
+export { MemoryEventStore } from './adapters/memory.event-store.js';
