@@ -1,20 +1,10 @@
-// Jest runs in native ESM mode (NestJS 12 ships ESM only); @swc/jest strips types and keeps
-// decorator metadata, `tsc --noEmit` in `npm test` does the type checking.
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
-};
-
+// Jest runs in native ESM mode (NestJS 12 ships ESM only). @swc/jest strips types with the
+// options in .swcrc (decorator metadata kept); `tsc --noEmit` in `npm test` does the type checking.
 export default {
   rootDir: '.',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleNameMapper: {
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^#projections$': '<rootDir>/libs/projections/src/index.ts',

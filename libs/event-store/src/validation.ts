@@ -83,7 +83,10 @@ export function prepareEvents(events: readonly NewEvent[]): PreparedEvent[] {
     }
     if (ids.has(id)) throw new InvalidEventStoreInputError('id', `event ${type}: id ${id} appears twice in one append`);
     ids.add(id);
-    const metadata: EventMetadata = { schemaVersion: 1, ...(event.metadata ?? {}) };
+    if (event.metadata !== undefined && !isJsonObject(event.metadata)) {
+      throw new InvalidEventStoreInputError('metadata', `event ${type}: metadata must be a plain JSON object`);
+    }
+    const metadata: EventMetadata = { schemaVersion: 1, ...event.metadata };
     return {
       id,
       type,

@@ -23,16 +23,40 @@ import {
   validateStreamName,
 } from '../validation.js';
 import { followLog } from './follow-log.js';
+import type { PreparedEvent } from '../validation.js';
 import { LogNotifier } from './log-notifier.js';
+
+/** An event as the memory log keeps it: payloads serialised, as a real store would hold them. */
+interface StoredEvent extends Omit<PreparedEvent, 'id'> {
+  id: string;
+  stream: string;
+  revision: bigint;
+  sequence: bigint;
+  createdAt: number;
+}
+
+function decode(event: StoredEvent): RecordedEvent {
+  return {
+    id: event.id,
+    stream: event.stream,
+    revision: event.revision,
+    position: sequencePosition(event.sequence),
+    type: event.type,
+    data: JSON.parse(event.data),
+    metadata: JSON.parse(event.metadata),
+    createdAt: new Date(event.createdAt),
+  };
+}
 
 /**
  * In-process event store for unit tests. The log is an array: an event's global sequence is
  * its index + 1, which is also its `$all` position. Appends are synchronous, so they are
  * trivially serialised; the expected-revision rule is the same one the SQLite adapter uses.
+ * Payloads are kept serialised, so a reader can never mutate what was recorded.
  */
 export class MemoryEventStore implements EventStore {
-  private readonly log: RecordedEvent[] = [];
-  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly log: StoredEvent[] = [];
+  private readonly streams = new Map<string, StoredEvent[]>();
   private readonly notifier = new LogNotifier();
   private closed = false;
 
@@ -46,28 +70,19 @@ export class MemoryEventStore implements EventStore {
     assertExpectedRevision(stream, expected, current);
     if (prepared.length === 0) {
       const last = existing[existing.length - 1];
-      return { nextExpectedRevision: current ?? -1n, position: last?.position ?? sequencePosition(0n) };
+      return { nextExpectedRevision: current ?? -1n, position: sequencePosition(last?.sequence ?? 0n) };
     }
     let revision = current ?? -1n;
-    const createdAt = new Date();
+    const createdAt = Date.now();
     for (const event of prepared) {
       revision += 1n;
-      const recorded: RecordedEvent = {
-        id: event.id,
-        stream,
-        revision,
-        position: sequencePosition(BigInt(this.log.length + 1)),
-        type: event.type,
-        data: JSON.parse(event.data),
-        metadata: JSON.parse(event.metadata),
-        createdAt,
-      };
+      const recorded: StoredEvent = { ...event, stream, revision, sequence: BigInt(this.log.length + 1), createdAt };
       this.log.push(recorded);
       existing.push(recorded);
     }
     this.streams.set(stream, existing);
     this.notifier.notify();
-    return { nextExpectedRevision: revision, position: existing[existing.length - 1]!.position };
+    return { nextExpectedRevision: revision, position: sequencePosition(existing[existing.length - 1]!.sequence) };
   }
 
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
@@ -83,7 +98,7 @@ export class MemoryEventStore implements EventStore {
         if (direction === 'forwards' ? event.revision < fromRevision : event.revision > fromRevision) continue;
       }
       count += 1;
-      yield structuredClone(event);
+      yield decode(event);
     }
   }
 
@@ -99,7 +114,7 @@ export class MemoryEventStore implements EventStore {
       const event = this.log[index]!;
       if (!matchesFilter(filter, event.stream, event.type)) continue;
       count += 1;
-      yield structuredClone(event);
+      yield decode(event);
     }
   }
 
@@ -118,10 +133,10 @@ export class MemoryEventStore implements EventStore {
       closed: () => this.closed,
       fetchAfter: (cursor, limit) =>
         this.log.slice(Number(cursor), Number(cursor) + limit).map((event) => ({
-          sequence: event.position.commit,
+          sequence: event.sequence,
           stream: event.stream,
           type: event.type,
-          decode: () => structuredClone(event),
+          decode: () => decode(event),
         })),
     });
   }
@@ -131,15 +146,15 @@ export class MemoryEventStore implements EventStore {
    * that long. The contract suite uses it to check revisions past 2^32 without writing them all.
    */
   seedStreamAt(stream: string, revision: bigint): void {
-    const event: RecordedEvent = {
+    const event: StoredEvent = {
       id: crypto.randomUUID(),
       stream: validateStreamName(stream),
       revision,
-      position: sequencePosition(BigInt(this.log.length + 1)),
+      sequence: BigInt(this.log.length + 1),
       type: 'StreamSeeded',
-      data: {},
-      metadata: { schemaVersion: 1 },
-      createdAt: new Date(),
+      data: '{}',
+      metadata: '{"schemaVersion":1}',
+      createdAt: Date.now(),
     };
     this.log.push(event);
     this.streams.set(stream, [...(this.streams.get(stream) ?? []), event]);
