@@ -1,0 +1,90 @@
+import type { MeshidConfig } from './meshid-config.js';
+
+export type ConfigKey = keyof MeshidConfig;
+type Parse = (raw: string) => unknown;
+
+const text: Parse = (raw) => raw;
+/** Keeps a malformed number as text, so validation reports it instead of a NaN. */
+const integer: Parse = (raw) => (/^-?[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : raw);
+const list: Parse = (raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+const flag: Parse = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(value)) return false;
+  return raw;
+};
+
+/**
+ * Environment variables, in precedence order per key (the first one set wins). tsidp's variables
+ * are accepted so that a tsidp deployment can switch without renaming them.
+ */
+export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string[]; parse: Parse }> = [
+  { key: 'issuer', names: ['MESHID_ISSUER'], parse: text },
+  { key: 'host', names: ['MESHID_HOST'], parse: text },
+  { key: 'port', names: ['MESHID_PORT'], parse: integer },
+  { key: 'dataDir', names: ['MESHID_DATA_DIR', 'TS_STATE_DIR'], parse: text },
+  { key: 'eventStore', names: ['MESHID_EVENT_STORE'], parse: text },
+  { key: 'kurrentdbConnectionString', names: ['KURRENTDB_CONNECTION_STRING'], parse: text },
+  { key: 'sqliteDurability', names: ['MESHID_SQLITE_DURABILITY'], parse: text },
+  { key: 'identity', names: ['MESHID_IDENTITY'], parse: list },
+  { key: 'tailscaleSocket', names: ['MESHID_TAILSCALE_SOCKET'], parse: text },
+  { key: 'trustedProxies', names: ['MESHID_TRUSTED_PROXIES'], parse: list },
+  { key: 'devIdentity', names: ['MESHID_DEV_IDENTITY'], parse: text },
+  { key: 'webfingerAccounts', names: ['MESHID_WEBFINGER_ACCOUNTS'], parse: list },
+  { key: 'tokenExchange', names: ['MESHID_TOKEN_EXCHANGE', 'TSIDP_ENABLE_STS'], parse: flag },
+  { key: 'logLevel', names: ['MESHID_LOG_LEVEL'], parse: text },
+];
+
+const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts']);
+
+/** Where a key's value came from, for error messages: the variable or file key to fix. */
+export type Origin = { kind: 'default' } | { kind: 'file'; path: string } | { kind: 'env'; name: string } | { kind: 'flag' };
+
+export interface RawSetting {
+  value: unknown;
+  origin: Origin;
+}
+
+export function fromEnvironment(env: NodeJS.ProcessEnv): Map<ConfigKey, RawSetting> {
+  const settings = new Map<ConfigKey, RawSetting>();
+  for (const { key, names, parse } of ENVIRONMENT) {
+    const name = names.find((candidate) => env[candidate] !== undefined);
+    if (name !== undefined) settings.set(key, { value: parse(env[name]!), origin: { kind: 'env', name } });
+  }
+  return settings;
+}
+
+/** Unknown `MESHID_*` variables are probably typos; they are reported, not fatal. */
+export function unknownEnvironmentNames(env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(ENVIRONMENT.flatMap((entry) => entry.names));
+  return Object.keys(env).filter((name) => name.startsWith('MESHID_') && !known.has(name));
+}
+
+/** Values from a parsed `meshid.yaml`; list keys also accept a comma-separated string. */
+export function fromFile(document: Record<string, unknown>, path: string, keys: readonly ConfigKey[]): Map<ConfigKey, RawSetting> {
+  const settings = new Map<ConfigKey, RawSetting>();
+  for (const key of keys) {
+    if (!(key in document)) continue;
+    let value = document[key];
+    if (LIST_KEYS.has(key) && typeof value === 'string') value = list(value);
+    settings.set(key, { value, origin: { kind: 'file', path } });
+  }
+  return settings;
+}
+
+export function describeOrigin(key: ConfigKey, origin: Origin): string {
+  switch (origin.kind) {
+    case 'env':
+      return `${key} (from ${origin.name})`;
+    case 'file':
+      return `${key} (in ${origin.path})`;
+    case 'flag':
+      return `${key} (from the command line)`;
+    default:
+      return `${key} (default)`;
+  }
+}

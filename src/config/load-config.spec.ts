@@ -1,0 +1,123 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshid-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const load = (env: Record<string, string> = {}, extra: Partial<Parameters<typeof loadConfig>[0]> = {}) =>
+  loadConfig({ env, cwd: dir, ...extra });
+
+function problemsOf(attempt: () => unknown): string[] {
+  try {
+    attempt();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults with nothing set', () => {
+    const { config } = load();
+    expect(config.issuer).toBe('http://127.0.0.1:8080');
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(8080);
+    expect(config.dataDir).toBe(join(dir, 'data'));
+    expect(config.eventStore).toBe('sqlite');
+    expect(config.identity).toEqual(['tailscale']);
+    expect(config.tokenExchange).toBe(false);
+  });
+
+  it('reads MESHID_* variables and tsidp variables', () => {
+    const { config } = load({
+      MESHID_ISSUER: 'https://idp.tail1234.ts.net',
+      MESHID_PORT: '9443',
+      TS_STATE_DIR: '/var/lib/tsidp',
+      MESHID_IDENTITY: 'tailscale, account',
+      MESHID_TRUSTED_PROXIES: '127.0.0.1/32,fd7a:115c:a1e0::/48',
+      TSIDP_ENABLE_STS: '1',
+    });
+    expect(config.issuer).toBe('https://idp.tail1234.ts.net');
+    expect(config.port).toBe(9443);
+    expect(config.dataDir).toBe('/var/lib/tsidp');
+    expect(config.identity).toEqual(['tailscale', 'account']);
+    expect(config.trustedProxies).toEqual(['127.0.0.1/32', 'fd7a:115c:a1e0::/48']);
+    expect(config.tokenExchange).toBe(true);
+  });
+
+  it('lets MESHID_DATA_DIR win over TS_STATE_DIR, the environment over the file, and flags over both', () => {
+    const file = join(dir, 'layers.yaml');
+    writeFileSync(file, 'port: 7000\nhost: 127.0.0.1\nidentity: [tailscale, account]\n');
+    const { config } = load(
+      { MESHID_DATA_DIR: '/srv/meshid', TS_STATE_DIR: '/var/lib/tsidp', MESHID_PORT: '7001' },
+      { configFile: file, overrides: { port: 7002 } },
+    );
+    expect(config.dataDir).toBe('/srv/meshid');
+    expect(config.port).toBe(7002);
+    expect(config.identity).toEqual(['tailscale', 'account']);
+  });
+
+  it('reads meshid.yaml from the working directory when no file is named', () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(cwd, 'meshid.yaml'), 'issuer: https://login.example.com\n');
+    expect(loadConfig({ env: {}, cwd }).config.issuer).toBe('https://login.example.com');
+  });
+
+  it.each([
+    [{ MESHID_PORT: 'eighty' }, 'port (from MESHID_PORT) = "eighty": expected an integer from 0 to 65535'],
+    [{ MESHID_PORT: '70000' }, 'port (from MESHID_PORT) = 70000'],
+    [{ MESHID_ISSUER: 'https://idp.example.com/' }, 'issuer (from MESHID_ISSUER)'],
+    [{ MESHID_ISSUER: 'ftp://idp.example.com' }, 'expected an absolute http(s) URL'],
+    [{ MESHID_ISSUER: 'https://idp.example.com?x=1' }, 'issuer (from MESHID_ISSUER)'],
+    [{ MESHID_EVENT_STORE: 'postgres' }, 'eventStore (from MESHID_EVENT_STORE) = "postgres": expected one of sqlite, kurrentdb'],
+    [{ MESHID_EVENT_STORE: 'kurrentdb' }, 'kurrentdbConnectionString (default)'],
+    [{ KURRENTDB_CONNECTION_STRING: 'http://x' }, 'kurrentdbConnectionString (from KURRENTDB_CONNECTION_STRING)'],
+    [{ MESHID_IDENTITY: 'tailscale,ldap' }, 'identity (from MESHID_IDENTITY)'],
+    [{ MESHID_IDENTITY: 'tailscale,tailscale' }, 'identity (from MESHID_IDENTITY)'],
+    [{ MESHID_TRUSTED_PROXIES: '10.0.0.0/33' }, 'trustedProxies (from MESHID_TRUSTED_PROXIES)'],
+    [{ MESHID_TRUSTED_PROXIES: 'proxy.local' }, 'expected a comma-separated list of CIDRs'],
+    [{ MESHID_DEV_IDENTITY: 'not an email' }, 'devIdentity (from MESHID_DEV_IDENTITY)'],
+    [{ MESHID_DEV_IDENTITY: '{"name":"no login"}' }, 'devIdentity (from MESHID_DEV_IDENTITY)'],
+    [{ TSIDP_ENABLE_STS: 'maybe' }, 'tokenExchange (from TSIDP_ENABLE_STS) = "maybe": expected true or false'],
+    [{ MESHID_SQLITE_DURABILITY: 'extra' }, 'sqliteDurability (from MESHID_SQLITE_DURABILITY)'],
+  ])('refuses %j naming the key and the expected form', (env, message) => {
+    const problems = problemsOf(() => load(env));
+    expect(problems.join('\n')).toContain(message);
+  });
+
+  it('reports every bad key at once', () => {
+    expect(problemsOf(() => load({ MESHID_PORT: 'x', MESHID_HOST: 'bad host!' }))).toHaveLength(2);
+  });
+
+  it('refuses the dev identity unless meshid listens on loopback, and turns the dev resolver on otherwise', () => {
+    const problems = problemsOf(() => load({ MESHID_DEV_IDENTITY: 'alice@example.com', MESHID_HOST: '0.0.0.0' }));
+    expect(problems[0]).toContain('the dev resolver runs only when host is a loopback address');
+    const { config } = load({ MESHID_DEV_IDENTITY: '{"login":"alice@example.com","groups":["admins"]}' });
+    expect(config.identity).toEqual(['dev', 'tailscale']);
+  });
+
+  it('refuses unknown keys, non-mappings and broken YAML in the file, naming the file', () => {
+    const unknown = join(dir, 'unknown.yaml');
+    writeFileSync(unknown, 'prot: 8080\n');
+    expect(problemsOf(() => load({}, { configFile: unknown }))[0]).toContain(`config file ${unknown}: unknown key "prot"`);
+    const list = join(dir, 'list.yaml');
+    writeFileSync(list, '- port\n');
+    expect(problemsOf(() => load({}, { configFile: list }))[0]).toContain('must be a mapping');
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'port: [8080\n');
+    expect(problemsOf(() => load({}, { configFile: broken }))[0]).toContain('is not valid YAML');
+    expect(problemsOf(() => load({}, { configFile: join(dir, 'absent.yaml') }))[0]).toContain('does not exist');
+    const typed = join(dir, 'typed.yaml');
+    writeFileSync(typed, 'port: "8080"\n');
+    expect(problemsOf(() => load({}, { configFile: typed }))[0]).toContain(`port (in ${typed}) = "8080"`);
+  });
+
+  it('warns about unknown MESHID_ variables instead of failing', () => {
+    expect(load({ MESHID_PROT: '1' }).warnings).toEqual(['unknown environment variable MESHID_PROT ignored']);
+  });
+});

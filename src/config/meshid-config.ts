@@ -1,0 +1,106 @@
+import {
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { IsCidrList, IsDevIdentity, IsIssuerUrl, IsNonEmptyStringList } from './config-validators.js';
+
+export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
+export const IDENTITY_RESOLVERS = ['tailscale', 'proxy-headers', 'account', 'dev'] as const;
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/**
+ * meshid's whole configuration, typed and validated once at start. Each property is documented
+ * with the environment variable that sets it; `meshid.yaml` uses the property names.
+ */
+export class MeshidConfig {
+  /** MESHID_ISSUER: the issuer URL, exactly as relying parties will compare it. */
+  @IsIssuerUrl()
+  issuer = 'http://127.0.0.1:8080';
+
+  /** MESHID_HOST: the address to listen on. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:[\]-]+$/)
+  host = '127.0.0.1';
+
+  /** MESHID_PORT: the TCP port (0 picks a free one, for tests). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 8080;
+
+  /** MESHID_DATA_DIR (or tsidp's TS_STATE_DIR): the embedded store, read models and secrets. */
+  @IsString()
+  @Matches(/\S/)
+  dataDir = './data';
+
+  /** MESHID_EVENT_STORE: where the log lives. */
+  @IsIn(EVENT_STORE_KINDS)
+  eventStore: (typeof EVENT_STORE_KINDS)[number] = 'sqlite';
+
+  /** KURRENTDB_CONNECTION_STRING: required when eventStore is kurrentdb. */
+  @ValidateIf((config: MeshidConfig) => config.eventStore === 'kurrentdb' || config.kurrentdbConnectionString !== undefined)
+  @IsString()
+  @Matches(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/\S+$/)
+  kurrentdbConnectionString?: string;
+
+  /** MESHID_SQLITE_DURABILITY: `normal` survives process crashes, `full` also power loss. */
+  @IsIn(['normal', 'full'])
+  sqliteDurability: 'normal' | 'full' = 'normal';
+
+  /** MESHID_IDENTITY: identity resolvers, tried in this order. */
+  @IsIn(IDENTITY_RESOLVERS, { each: true })
+  @ArrayUnique()
+  identity: Array<(typeof IDENTITY_RESOLVERS)[number]> = ['tailscale'];
+
+  /** MESHID_TAILSCALE_SOCKET: tailscaled's LocalAPI socket. */
+  @IsString()
+  @Matches(/^\/\S*$/)
+  tailscaleSocket = '/var/run/tailscale/tailscaled.sock';
+
+  /** MESHID_TRUSTED_PROXIES: CIDRs whose identity headers and X-Forwarded-For are believed. */
+  @IsCidrList()
+  trustedProxies: string[] = [];
+
+  /** MESHID_DEV_IDENTITY: a login name or JSON identity for the loopback-only `dev` resolver. */
+  @IsOptional()
+  @IsDevIdentity()
+  devIdentity?: string;
+
+  /** MESHID_WEBFINGER_ACCOUNTS: extra `acct:` addresses WebFinger answers for. */
+  @IsNonEmptyStringList()
+  webfingerAccounts: string[] = [];
+
+  /** TSIDP_ENABLE_STS or MESHID_TOKEN_EXCHANGE: turns RFC 8693 token exchange on. */
+  @IsBoolean()
+  tokenExchange = false;
+
+  /** MESHID_LOG_LEVEL: the most detailed level logged. */
+  @IsIn(LOG_LEVELS)
+  logLevel: (typeof LOG_LEVELS)[number] = 'log';
+}
+
+/** What each key accepts, in words: the second half of every configuration error. */
+export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
+  issuer: 'an absolute http(s) URL with no trailing slash, query or fragment, e.g. https://idp.example.ts.net',
+  host: 'an IP address or host name to listen on, e.g. 127.0.0.1',
+  port: 'an integer from 0 to 65535',
+  dataDir: 'a directory path',
+  eventStore: `one of ${EVENT_STORE_KINDS.join(', ')}`,
+  kurrentdbConnectionString: 'a connection string such as kurrentdb://host:2113?tls=false (required when eventStore is kurrentdb)',
+  sqliteDurability: 'normal or full',
+  identity: `a comma-separated list of distinct resolvers from ${IDENTITY_RESOLVERS.join(', ')}`,
+  tailscaleSocket: 'an absolute path to the tailscaled socket',
+  trustedProxies: 'a comma-separated list of CIDRs, e.g. 127.0.0.1/32,fd7a:115c:a1e0::/48',
+  devIdentity: 'a login name (alice@example.com) or a JSON object with a string "login"',
+  webfingerAccounts: 'a comma-separated list of addresses such as alice@example.com',
+  tokenExchange: 'true or false (1 or 0)',
+  logLevel: `one of ${LOG_LEVELS.join(', ')}`,
+};
