@@ -39,6 +39,7 @@ export async function* followLog(options: FollowLogOptions): AsyncGenerator<Subs
   let lastDelivered = -1n;
   const stopped = () => signal?.aborted === true || options.closed();
   while (!stopped()) {
+    const seen = notifier.version;
     const rows = options.fetchAfter(cursor, batchSize);
     for (const row of rows) {
       if (matchesFilter(filter, row.stream, row.type)) {
@@ -58,7 +59,7 @@ export async function* followLog(options: FollowLogOptions): AsyncGenerator<Subs
         yield { kind: 'caughtUp' };
       }
       if (stopped()) return;
-      await notifier.wait(options.pollIntervalMs, signal);
+      await notifier.wait(seen, options.pollIntervalMs, signal);
     }
   }
 }

@@ -90,13 +90,14 @@ export class MemoryEventStore implements EventStore {
     validateStreamName(stream);
     const { direction, fromRevision, maxCount } = validateReadStreamOptions(options);
     const events = this.streams.get(stream) ?? [];
-    const ordered = direction === 'forwards' ? events : [...events].reverse();
+    const forwards = direction === 'forwards';
+    // `start` is revision 0 and `end` the last revision, in either direction, as in KurrentDB.
+    const from = fromRevision === 'start' ? 0n : fromRevision === 'end' ? (1n << 63n) - 1n : fromRevision;
+    if (forwards && fromRevision === 'end') return;
     let count = 0;
-    for (const event of ordered) {
+    for (const event of forwards ? events : [...events].reverse()) {
       if (count >= maxCount) return;
-      if (typeof fromRevision === 'bigint') {
-        if (direction === 'forwards' ? event.revision < fromRevision : event.revision > fromRevision) continue;
-      }
+      if (forwards ? event.revision < from : event.revision > from) continue;
       count += 1;
       yield decode(event);
     }
@@ -105,10 +106,13 @@ export class MemoryEventStore implements EventStore {
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     this.assertOpen();
     const { direction, fromPosition, maxCount, filter } = validateReadAllOptions(options);
+    const forwards = direction === 'forwards';
+    // `start` lies before the first event and `end` after the last: reading past them yields nothing.
+    if ((forwards && fromPosition === 'end') || (!forwards && fromPosition === 'start')) return;
     const from =
       fromPosition === 'start' ? 1n : fromPosition === 'end' ? BigInt(this.log.length) : fromPosition.commit;
     let count = 0;
-    const step = direction === 'forwards' ? 1 : -1;
+    const step = forwards ? 1 : -1;
     for (let index = Number(from) - 1; index >= 0 && index < this.log.length; index += step) {
       if (count >= maxCount) return;
       const event = this.log[index]!;

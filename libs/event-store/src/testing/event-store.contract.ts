@@ -156,6 +156,8 @@ export function runEventStoreContract(adapter: string, harness: EventStoreHarnes
         expect(await revisions({ direction: 'backwards', fromRevision: 3n })).toEqual([3n, 2n, 1n, 0n]);
         expect(await revisions({ direction: 'backwards', fromRevision: 'end', maxCount: 1 })).toEqual([9n]);
         expect(await revisions({ fromRevision: 50n })).toEqual([]);
+        expect(await revisions({ fromRevision: 'end' })).toEqual([]);
+        expect(await revisions({ direction: 'backwards', fromRevision: 'start' })).toEqual([0n]);
       });
 
       it('round-trips data and metadata as JSON, with the recorded fields filled in', async () => {
@@ -239,6 +241,8 @@ export function runEventStoreContract(adapter: string, harness: EventStoreHarnes
         const backFrom = await collect(store.readAll({ filter, direction: 'backwards', fromPosition: all[1]!.position }));
         expect(backFrom.map((e) => e.revision)).toEqual([1n, 0n]);
         expect(await collect(store.readAll({ filter, maxCount: 0 }))).toEqual([]);
+        expect(await collect(store.readAll({ filter, fromPosition: 'end' }))).toEqual([]);
+        expect(await collect(store.readAll({ filter, direction: 'backwards', fromPosition: 'start' }))).toEqual([]);
       });
     });
 
