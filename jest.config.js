@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^#projections$': '<rootDir>/libs/projections/src/index.ts',
+    '^#event-store/kurrentdb$': '<rootDir>/libs/event-store/src/kurrentdb.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],

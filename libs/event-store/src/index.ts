@@ -4,3 +4,6 @@ export * from './position.js';
 export { validateStreamName, validateEventType } from './validation.js';
 export { MemoryEventStore } from './adapters/memory.event-store.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/sqlite.event-store.js';
+// Type only: the class lives behind `#event-store/kurrentdb` (see kurrentdb.ts) so that this entry
+// never loads the KurrentDB client and its native bridge.
+export type { KurrentDbEventStore } from './adapters/kurrentdb.event-store.js';
