@@ -1,0 +1,24 @@
+import type Database from 'better-sqlite3';
+import type { EventFilter, RecordedEvent } from '#event-store';
+
+/**
+ * A read model fed by `$all`. Each module implements one per read model it keeps.
+ *
+ * Contract:
+ * - `apply` is synchronous and writes only through `db`, inside the runner's transaction; a
+ *   throw rolls back that event's writes and stops the projection with the event named;
+ * - `apply` is called once per event the projection has not yet committed, in `$all` order;
+ *   state kept outside `db` (an in-memory index) is not rolled back, so keep it derivable from
+ *   the tables or rebuild it on start;
+ * - `tables` lists every table the projection writes: `rebuild` empties exactly those (their
+ *   schema belongs to `/migrations`, so rebuild deletes rows, it never drops tables).
+ */
+export interface Projection {
+  /** Unique among the runner's projections; the key of its checkpoint. Renaming it replays it. */
+  readonly name: string;
+  /** Server-side filter on `$all`; the checkpoint still advances past events it excludes. */
+  readonly filter?: EventFilter;
+  /** The tables it owns, emptied by `rebuild`. */
+  readonly tables: readonly string[];
+  apply(event: RecordedEvent, db: Database.Database): void;
+}
