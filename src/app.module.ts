@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { ServerSecrets } from './config/data-directory.js';
+import type { MeshidConfig } from './config/meshid-config.js';
+import { HealthModule } from './health/health.module.js';
+import { StorageModule } from './storage/storage.module.js';
+
+@Module({})
+export class AppModule {
+  static register(config: MeshidConfig, secrets: ServerSecrets): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config, secrets), CqrsModule.forRoot(), StorageModule, HealthModule, AuditModule],
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './config/config-error.js';
+import { loadConfig } from './config/load-config.js';
+import { EXPECTED_FORM, MeshidConfig } from './config/meshid-config.js';
+import { startServer } from './server.js';
+
+interface ConfigFlags {
+  config?: string;
+  issuer?: string;
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}
+
+const port = (value: string): number => {
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(EXPECTED_FORM.port);
+  return Number(value);
+};
+
+/** The flags every command that reads the configuration accepts. */
+function withConfigFlags(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'configuration file (default: ./meshid.yaml if present)')
+    .option('--issuer <url>', 'issuer URL (MESHID_ISSUER)')
+    .option('--host <address>', 'address to listen on (MESHID_HOST)')
+    .addOption(new Option('--port <port>', 'port to listen on (MESHID_PORT)').argParser(port))
+    .option('--data-dir <dir>', 'data directory (MESHID_DATA_DIR)');
+}
+
+function load(flags: ConfigFlags) {
+  return loadConfig({
+    env: process.env,
+    cwd: process.cwd(),
+    ...(flags.config ? { configFile: flags.config } : {}),
+    overrides: { issuer: flags.issuer, host: flags.host, port: flags.port, dataDir: flags.dataDir },
+  });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('meshid')
+    .description('OpenID Connect / OAuth 2 identity provider for tailnets, whose state is an event log')
+    .showHelpAfterError('(run meshid --help for usage)');
+
+  withConfigFlags(program.command('serve').description('run the identity provider (npm start runs this)')).action(
+    async (flags: ConfigFlags) => {
+      await startServer(load(flags), { handleSignals: true });
+    },
+  );
+
+  withConfigFlags(program.command('config').description('check the configuration and print it (secrets are never printed)'))
+    .option('--json', 'print machine-readable JSON')
+    .action((flags: ConfigFlags & { json?: boolean }) => {
+      const { config, file, warnings } = load(flags);
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ file: file ?? null, config }, null, 2)}\n`);
+        return;
+      }
+      if (file) process.stdout.write(`# from ${file} and the environment\n`);
+      for (const key of Object.keys(EXPECTED_FORM) as Array<keyof MeshidConfig>) {
+        const value = config[key];
+        if (value !== undefined) process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(',') : String(value)}\n`);
+      }
+    });
+
+  return program;
+}
+
+/** Runs the command line; a configuration error is a usage error: message on stderr, exit code 1. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`meshid: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

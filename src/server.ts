@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import { prepareDataDirectory } from './config/data-directory.js';
+import type { LoadedConfig } from './config/load-config.js';
+import { LOG_LEVELS } from './config/meshid-config.js';
+import { EMBEDDED_DATABASE_FILE } from './storage/event-store.factory.js';
+
+export interface RunningServer {
+  app: NestFastifyApplication;
+  /** Where the server listens, e.g. http://127.0.0.1:8080 (the real port when 0 was asked). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted; OAuth and admin requests are small. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Prepares the data directory, starts meshid and returns once it listens. */
+export async function startServer(loaded: LoadedConfig, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const { config } = loaded;
+  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as LogLevel[];
+  const logger = new ConsoleLogger('meshid', { logLevels: levels });
+  const dataDirectory = prepareDataDirectory(config.dataDir);
+  for (const warning of [...loaded.warnings, ...dataDirectory.warnings]) logger.warn(warning);
+
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets), adapter, {
+    logger,
+  });
+  if (options.handleSignals) exitOnSignals(app, logger);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const store =
+    config.eventStore === 'sqlite' ? `SQLite at ${config.dataDir}/${EMBEDDED_DATABASE_FILE}` : 'KurrentDB (KURRENTDB_CONNECTION_STRING)';
+  logger.log(`listening on ${url}, issuer ${config.issuer}, event store ${store}`);
+  if (dataDirectory.created.length > 0) {
+    logger.log(
+      `first start: created ${dataDirectory.created.join(', ')}. The pepper and key-encryption key protect every ` +
+        'stored secret: back them up with the data directory and never share them.',
+    );
+  }
+  logger.log(`health: GET ${url}/healthz (alive), GET ${url}/readyz (store reachable, read models current)`);
+  return { app, url, close: () => app.close() };
+}
+
+/**
+ * SIGINT/SIGTERM close the app: Fastify stops accepting and drains requests in flight, then the
+ * storage lifecycle stops projections at a checkpoint and closes the store. A clean shutdown exits
+ * 0 (Nest's own hooks re-raise the signal instead, which reads as a crash to supervisors).
+ */
+function exitOnSignals(app: NestFastifyApplication, logger: ConsoleLogger): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

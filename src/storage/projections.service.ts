@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { EVENT_STORE, type EventStore, type Position } from '#event-store';
+import { type Projection, ProjectionRunner, type ReadModelDatabase } from '#projections';
+import { READ_MODEL_DATABASE, ReadModelProjection } from './storage.tokens.js';
+
+/**
+ * Runs every projection registered with `@ReadModelProjection()`. The server starts serving while
+ * projections catch up; `/readyz` says when they are live, and `waitFor` gives a command's caller
+ * read-your-writes on the position its append returned.
+ */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Projections');
+  private runner!: ProjectionRunner;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DATABASE) private readonly readModels: ReadModelDatabase,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const projections = this.discovery
+      .getProviders({ metadataKey: ReadModelProjection.KEY })
+      .map((wrapper) => wrapper.instance as Projection);
+    this.runner = new ProjectionRunner(this.store, this.readModels.db, projections);
+    await this.runner.start({ waitForCatchUp: false });
+    this.logger.log(`following the log with ${projections.map((p) => p.name).join(', ') || 'no projections'}`);
+  }
+
+  waitFor(position: Position, timeoutMs: number): Promise<void> {
+    return this.runner.waitFor(position, timeoutMs);
+  }
+
+  status() {
+    return this.runner.status();
+  }
+
+  readiness() {
+    return this.runner.readiness();
+  }
+
+  rebuild(name: string): Promise<void> {
+    return this.runner.rebuild(name);
+  }
+
+  stop(): Promise<void> {
+    return this.runner?.stop() ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { LogSummaryQuery } from '../src/audit/read-model/log-summary.query.js';
+import { PEPPER_FILE } from '../src/config/data-directory.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { startServer, type RunningServer } from '../src/server.js';
+import { ProjectionsService } from '../src/storage/projections.service.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'meshid-e2e-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function start(): Promise<RunningServer> {
+  const loaded = loadConfig({ env: { MESHID_PORT: '0', MESHID_DATA_DIR: dataDir, MESHID_LOG_LEVEL: 'warn' }, cwd: dataDir });
+  return startServer(loaded);
+}
+
+describe('meshid on the embedded store', () => {
+  let server: RunningServer;
+
+  it('serves liveness and readiness with the store and projections named', async () => {
+    server = await start();
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('cache-control')).toBe('no-store');
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const projections = server.app.get(ProjectionsService);
+    await waitUntil(() => projections.readiness().ready);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const report = (await ready.json()) as { ready: boolean; eventStore: { reachable: boolean }; projections: Array<{ name: string }> };
+    expect(report.ready).toBe(true);
+    expect(report.eventStore.reachable).toBe(true);
+    expect(report.projections.map((p) => p.name)).toContain('log-summary');
+  });
+
+  it('projects what is appended, readable as soon as waitFor returns', async () => {
+    const store = server.app.get<EventStore>(EVENT_STORE);
+    const first = await store.append('client-grafana', [{ type: 'ClientRegistered', data: { name: 'Grafana' } }], 'no_stream');
+    const second = await store.append('client-grafana', [{ type: 'ClientUpdated', data: { name: 'Grafana 12' } }], 0n);
+    expect(first.nextExpectedRevision).toBe(0n);
+    await server.app.get(ProjectionsService).waitFor(second.position, 2000);
+    expect(server.app.get(LogSummaryQuery).categories()).toEqual([
+      expect.objectContaining({ category: 'client', streams: 1, events: 2 }),
+    ]);
+  });
+
+  it('keeps the log, its secrets and projection checkpoints across a restart', async () => {
+    const pepper = readFileSync(join(dataDir, PEPPER_FILE), 'utf8');
+    await server.close();
+    server = await start();
+    expect(readFileSync(join(dataDir, PEPPER_FILE), 'utf8')).toBe(pepper);
+    const store = server.app.get<EventStore>(EVENT_STORE);
+    const third = await store.append('client-proxmox', [{ type: 'ClientRegistered', data: { name: 'Proxmox' } }], 'no_stream');
+    await server.app.get(ProjectionsService).waitFor(third.position, 2000);
+    // Resumed from its checkpoint: the two events before the restart are not counted twice.
+    expect(server.app.get(LogSummaryQuery).categories()).toEqual([
+      expect.objectContaining({ category: 'client', streams: 2, events: 3 }),
+    ]);
+    await server.close();
+  });
+
+  it('answers an unknown route with a JSON 404, not a stack trace', async () => {
+    server = await start();
+    const response = await fetch(`${server.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    await server.close();
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
