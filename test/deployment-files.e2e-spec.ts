@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config/load-config.js';
+
+// No Docker engine runs on the build machines, so the compose files are checked here for what
+// can go wrong without one: YAML, health checks, the pinned LTS image, and an environment that
+// meshid's own configuration validation accepts.
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+interface Service {
+  image?: string;
+  build?: string;
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+function services(file: string): Record<string, Service> {
+  const document = parse(readFileSync(`${root}${file}`, 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  return document.services;
+}
+
+describe.each(['docker-compose.yml', 'docker-compose.cluster.yml'])('%s', (file) => {
+  const all = services(file);
+  const kurrentNodes = Object.entries(all).filter(([, service]) => service.image?.includes('kurrentdb'));
+
+  it('runs KurrentDB LTS nodes with health checks, and meshid only once they are healthy', () => {
+    expect(kurrentNodes.length).toBeGreaterThan(0);
+    for (const [, node] of kurrentNodes) {
+      expect(node.image).toMatch(/^docker\.kurrent\.io\/kurrent-lts\/kurrentdb:\d+\.\d+\.\d+$/);
+      expect(node.healthcheck?.test.join(' ')).toContain('/health/live');
+    }
+    const meshid = all.meshid!;
+    expect(meshid.build).toBe('.');
+    expect(meshid.healthcheck?.test.join(' ')).toContain('/readyz');
+    for (const [name] of kurrentNodes) expect(meshid.depends_on?.[name]?.condition).toBe('service_healthy');
+  });
+
+  it('gives meshid an environment its configuration accepts, pointing at every node', () => {
+    const env = Object.fromEntries(
+      Object.entries(all.meshid!.environment!).map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/, '$1')]),
+    );
+    const { config } = loadConfig({ env: { ...env, MESHID_HOST: '0.0.0.0' }, cwd: root });
+    expect(config.eventStore).toBe('kurrentdb');
+    for (const [name] of kurrentNodes) expect(config.kurrentdbConnectionString).toContain(`${name}:2113`);
+  });
+});
