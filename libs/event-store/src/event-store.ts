@@ -28,8 +28,9 @@ export type JsonObject = { [key: string]: unknown };
 
 export interface NewEvent<D extends JsonObject = JsonObject> {
   /**
-   * Random UUID unless given. Never derive it from the event's content on a single-use gate:
-   * KurrentDB acknowledges a second append of an already-written id as a success.
+   * A fresh UUID (time-ordered v7, see `newEventId`) unless given. Never derive it from the
+   * event's content on a single-use gate: KurrentDB acknowledges a second append of an
+   * already-written id as a success.
    */
   id?: string;
   type: string;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidEventStoreInputError, WrongExpectedVersionError } from './errors.js';
 import type {
   EventFilter,
@@ -9,6 +8,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
 } from './event-store.js';
+import { newEventId } from './event-id.js';
 import { isPosition } from './position.js';
 
 /**
@@ -77,7 +77,7 @@ export function prepareEvents(events: readonly NewEvent[]): PreparedEvent[] {
   const ids = new Set<string>();
   return events.map((event) => {
     const type = validateEventType(event?.type);
-    const id = event.id ?? randomUUID();
+    const id = event.id ?? newEventId();
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new InvalidEventStoreInputError('id', `event ${type}: id ${JSON.stringify(id)} is not a lowercase UUID`);
     }

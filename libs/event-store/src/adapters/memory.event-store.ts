@@ -22,6 +22,7 @@ import {
   validateReadStreamOptions,
   validateStreamName,
 } from '../validation.js';
+import { newEventId } from '../event-id.js';
 import { followLog } from './follow-log.js';
 import type { PreparedEvent } from '../validation.js';
 import { LogNotifier } from './log-notifier.js';
@@ -151,7 +152,7 @@ export class MemoryEventStore implements EventStore {
    */
   seedStreamAt(stream: string, revision: bigint): void {
     const event: StoredEvent = {
-      id: crypto.randomUUID(),
+      id: newEventId(),
       stream: validateStreamName(stream),
       revision,
       sequence: BigInt(this.log.length + 1),
