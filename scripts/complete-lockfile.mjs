@@ -6,7 +6,8 @@
 // records: the version its parent pins, `optional`, and the `os`/`cpu`/`libc` its name declares,
 // so npm on any platform skips the binaries that are not its own, exactly as with a full lock.
 //
-// Run it after every `npm install` that changes the lock:  npm run lock:complete
+// `npm install` runs it as the root package's postinstall, after npm has written the lock; with a
+// full registry it finds nothing to add. By hand: npm run lock:complete
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const OS = ['darwin', 'linux', 'win32', 'freebsd', 'openbsd', 'netbsd', 'android', 'sunos', 'aix', 'openharmony'];
@@ -33,10 +34,16 @@ for (const [location, entry] of Object.entries(packages)) {
     if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) {
       throw new Error(`${location} wants ${name}@${version}: only exact versions can be completed; install on a machine with the full registry`);
     }
-    packages[hoisted] = { version, ...(entry.dev ? { dev: true } : {}), optional: true, ...platformOf(name) };
+    // Keys in npm's own order (version first, the rest alphabetical), so npm rewrites nothing.
+    const fields = { ...(entry.dev ? { dev: true } : {}), optional: true, ...platformOf(name) };
+    packages[hoisted] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) };
     added.push(`${name}@${version}`);
   }
 }
 lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
-writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
-process.stdout.write(added.length ? `added ${added.length} platform packages:\n  ${added.join('\n  ')}\n` : 'package-lock.json is complete\n');
+if (added.length > 0) writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
+if (added.length > 0) {
+  process.stdout.write(`package-lock.json: added ${added.length} optional platform packages:\n  ${added.join('\n  ')}\n`);
+} else if (!process.argv.includes('--quiet')) {
+  process.stdout.write('package-lock.json is complete\n');
+}
