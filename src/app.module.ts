@@ -5,14 +5,15 @@ import { ConfigModule } from './config/config.module.js';
 import type { ServerSecrets } from './config/data-directory.js';
 import type { MeshidConfig } from './config/meshid-config.js';
 import { HealthModule } from './health/health.module.js';
+import type { OpenStorage } from './storage/open-storage.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
 export class AppModule {
-  static register(config: MeshidConfig, secrets: ServerSecrets): DynamicModule {
+  static register(config: MeshidConfig, secrets: ServerSecrets, storage: OpenStorage): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, secrets), CqrsModule.forRoot(), StorageModule, HealthModule, AuditModule],
+      imports: [ConfigModule.forRoot(config, secrets), CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule],
     };
   }
 }

@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { EventStoreError } from '#event-store';
+import { ProjectionError } from '#projections';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { EXPECTED_FORM, MeshidConfig } from './config/meshid-config.js';
@@ -66,15 +68,21 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the command line; a configuration error is a usage error: message on stderr, exit code 1. */
+/**
+ * Errors an operator can act on from their message alone: bad configuration, an edited migration,
+ * a store that cannot be opened or reached. They are printed without a stack trace.
+ */
+function isOperatorError(error: unknown): error is Error {
+  return error instanceof ConfigError || error instanceof ProjectionError || error instanceof EventStoreError;
+}
+
+/** Runs the command line: exit code 1 with the message on stderr for usage and operator errors. */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`meshid: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    if (!isOperatorError(error)) throw error;
+    process.stderr.write(`meshid: ${error.message}\n`);
+    process.exit(1);
   }
 }

@@ -3,10 +3,12 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { ConfigError } from './config/config-error.js';
 import { prepareDataDirectory } from './config/data-directory.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { LOG_LEVELS } from './config/meshid-config.js';
 import { EMBEDDED_DATABASE_FILE } from './storage/event-store.factory.js';
+import { openStorage } from './storage/open-storage.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -26,12 +28,32 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   const dataDirectory = prepareDataDirectory(config.dataDir);
   for (const warning of [...loaded.warnings, ...dataDirectory.warnings]) logger.warn(warning);
 
+  const storage = await openStorage(config);
+  for (const migration of storage.readModels.migrationsApplied) logger.log(`applied migration ${migration.name}`);
+
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets), adapter, {
-    logger,
-  });
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets, storage), adapter, {
+      logger,
+      abortOnError: false,
+    });
+  } catch (error) {
+    await storage.store.close();
+    storage.readModels.close();
+    throw error;
+  }
   if (options.handleSignals) exitOnSignals(app, logger);
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new ConfigError([`host/port: cannot listen on ${config.host}:${config.port} (${code}): ${(error as Error).message}`]);
+    }
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

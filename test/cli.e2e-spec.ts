@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, spawnCli } from './support/run-cli.js';
@@ -63,6 +65,36 @@ describe('meshid command line', () => {
       expect(output).toContain('projections stopped at their checkpoints');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30000);
+
+  it('refuses to start on a database whose applied migration was edited, in one line', async () => {
+    const dataDir = join(dir, 'edited-migration');
+    expect((await runCli(['config'], { MESHID_DATA_DIR: dataDir })).code).toBe(0);
+    const first = spawnCli(['serve', '--port', '0'], { MESHID_DATA_DIR: dataDir });
+    await new Promise<void>((resolve) => first.stdout!.on('data', (chunk) => String(chunk).includes('health:') && resolve()));
+    first.kill('SIGTERM');
+    await new Promise((resolve) => first.on('exit', resolve));
+    const db = new Database(join(dataDir, 'meshid.db'));
+    db.prepare(`UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1`).run();
+    db.close();
+    const result = await runCli(['serve', '--port', '0'], { MESHID_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('0001_projection_checkpoints.sql was edited after it was applied');
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at /m);
+  }, 30000);
+
+  it('says so in one line when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = await runCli(['serve', '--port', String(port)], { MESHID_DATA_DIR: join(dir, 'port-taken') });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/^\s+at /m);
+    } finally {
+      blocker.close();
     }
   }, 30000);
 });
