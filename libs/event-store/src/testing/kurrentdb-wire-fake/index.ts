@@ -24,7 +24,7 @@
  *   `caught_up`, live events, checkpoints (see `subscription.ts` for the rule).
  * - String and structured UUIDs; `created` in 100-ns ticks since the Unix epoch; positions
  *   whose commit and prepare halves both increase and differ.
- * Not implemented: idempotent appends by event id, deletes and tombstones, stream metadata
+ * Out of this fake's scope (the adapter never uses them): idempotent appends by event id, deletes and tombstones, stream metadata
  * ($maxAge, $tb, ...), link resolution, the v2 multi-stream protocol, persistent
  * subscriptions, projections, users, operations and gossip (UNIMPLEMENTED), authentication,
  * TLS, deadlines, `fell_behind`, checkpoints on plain (non-subscription) reads.
