@@ -29,6 +29,16 @@ export class ProjectionsService implements OnApplicationBootstrap {
     this.logger.log(`following the log with ${projections.map((p) => p.name).join(', ') || 'no projections'}`);
   }
 
+  /**
+   * Resolves once every projection has reached the log's head as of this call (a failed one
+   * rejects at once, a slow one after `timeoutMs` naming it).
+   */
+  async caughtUp(timeoutMs = 60_000): Promise<void> {
+    for await (const head of this.store.readAll({ direction: 'backwards', maxCount: 1 })) {
+      await this.runner.waitFor(head.position, timeoutMs);
+    }
+  }
+
   waitFor(position: Position, timeoutMs: number): Promise<void> {
     return this.runner.waitFor(position, timeoutMs);
   }

@@ -1,12 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EventStoreError } from '#event-store';
 import { ProjectionError } from '#projections';
-import { ConfigError } from './config/config-error.js';
-import { loadConfig } from './config/load-config.js';
-import { EXPECTED_FORM, MeshidConfig } from './config/meshid-config.js';
-import { startServer } from './server.js';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import { EXPECTED_FORM, MeshidConfig } from '../config/meshid-config.js';
+import { startServer } from '../server.js';
 
-interface ConfigFlags {
+export interface ConfigFlags {
   config?: string;
   issuer?: string;
   host?: string;
@@ -20,7 +20,7 @@ const port = (value: string): number => {
 };
 
 /** The flags every command that reads the configuration accepts. */
-function withConfigFlags(command: Command): Command {
+export function withConfigFlags(command: Command): Command {
   return command
     .option('-c, --config <file>', 'configuration file (default: ./meshid.yaml if present)')
     .option('--issuer <url>', 'issuer URL (MESHID_ISSUER)')
@@ -29,7 +29,7 @@ function withConfigFlags(command: Command): Command {
     .option('--data-dir <dir>', 'data directory (MESHID_DATA_DIR)');
 }
 
-function load(flags: ConfigFlags) {
+export function load(flags: ConfigFlags) {
   return loadConfig({
     env: process.env,
     cwd: process.cwd(),
