@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import type { ServerSecrets } from './config/data-directory.js';
@@ -14,7 +15,7 @@ export class AppModule {
   static register(config: MeshidConfig, secrets: ServerSecrets, storage: OpenStorage): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule],
+      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule],
     };
   }
 }

@@ -41,11 +41,12 @@ export function appendDecision(
   events: ReadonlyArray<Omit<NewEvent, 'metadata'>>,
   context: CommandContext,
 ) {
-  const metadata: EventMetadata = {
-    actor: context.actor,
-    correlationId: context.correlationId,
-    ...(context.ip ? { ip: context.ip } : {}),
-  };
+  const metadata = commandMetadata(context);
   const expected: ExpectedRevision = loaded.revision ?? 'no_stream';
   return store.append(stream, events.map((event) => ({ ...event, metadata })), expected);
+}
+
+/** The metadata every event a command appends carries. */
+export function commandMetadata(context: CommandContext): EventMetadata {
+  return { actor: context.actor, correlationId: context.correlationId, ...(context.ip ? { ip: context.ip } : {}) };
 }

@@ -5,10 +5,10 @@
  *
  * argv: <db path> <stream> <expected revision: no_stream | any | bigint> <count of events> <tag>
  */
-import { createInterface } from 'node:readline';
 import { WrongExpectedVersionError } from '../errors.js';
 import type { ExpectedRevision } from '../event-store.js';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite.event-store.js';
+import { runRacingChild } from './child-process-race.js';
 
 const [path, stream, expectedText, countText, tag] = process.argv.slice(2);
 if (!path || !stream || !expectedText || !countText || !tag) {
@@ -17,20 +17,15 @@ if (!path || !stream || !expectedText || !countText || !tag) {
 }
 const expected: ExpectedRevision = /^[0-9]+$/.test(expectedText) ? BigInt(expectedText) : (expectedText as ExpectedRevision);
 const store = new SqliteEventStore({ path });
-process.stdout.write('ready\n');
 
-const lines = createInterface({ input: process.stdin });
-for await (const line of lines) {
-  if (line.trim() !== 'go') continue;
+await runRacingChild(async () => {
   const events = Array.from({ length: Number(countText) }, (_, i) => ({ type: 'ProcessAppended', data: { tag, i } }));
   try {
     const result = await store.append(stream, events, expected);
-    process.stdout.write(`${JSON.stringify({ outcome: 'won', tag, revision: String(result.nextExpectedRevision) })}\n`);
+    return { outcome: 'won', tag, revision: String(result.nextExpectedRevision) };
   } catch (error) {
     const outcome = error instanceof WrongExpectedVersionError ? 'lost' : 'error';
-    process.stdout.write(`${JSON.stringify({ outcome, tag, message: (error as Error).message })}\n`);
+    return { outcome, tag, message: (error as Error).message };
   }
-  break;
-}
-lines.close();
+});
 await store.close();

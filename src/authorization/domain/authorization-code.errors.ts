@@ -1,0 +1,30 @@
+/** Why a code was refused; every reason is `invalid_grant` to the client (RFC 6749 §5.2). */
+export type CodeRejection =
+  | 'unknown'
+  | 'expired'
+  | 'client_mismatch'
+  | 'redirect_uri_mismatch'
+  | 'pkce_failed'
+  | 'already_redeemed';
+
+const DESCRIPTIONS: Record<CodeRejection, string> = {
+  unknown: 'the authorization code is not valid',
+  expired: 'the authorization code has expired',
+  client_mismatch: 'the authorization code was issued to another client',
+  redirect_uri_mismatch: 'redirect_uri does not match the one of the authorization request',
+  pkce_failed: 'code_verifier does not match the code challenge',
+  already_redeemed: 'the authorization code has already been used',
+};
+
+export class AuthorizationCodeRejectedError extends Error {
+  override readonly name = 'AuthorizationCodeRejectedError';
+  readonly error = 'invalid_grant';
+
+  constructor(
+    readonly reason: CodeRejection,
+    /** For `already_redeemed`: the grant the first redemption started, to be revoked. */
+    readonly grantId?: string,
+  ) {
+    super(DESCRIPTIONS[reason]);
+  }
+}
