@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '#event-store';
+import { appendDecision, loadAggregate } from '../../common/event-sourcing/aggregate-stream.js';
+import { GRANT_REVOKED, grantStream } from '../domain/grant.events.js';
+import { grantEvolver } from '../domain/grant.evolver.js';
+import { RevokeGrantCommand } from './revoke-grant.command.js';
+
+@CommandHandler(RevokeGrantCommand)
+export class RevokeGrantHandler implements ICommandHandler<RevokeGrantCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** `revoked: false` for an unknown grant, another client's, or one already revoked. */
+  async execute({ grantId, reason, clientId, context }: RevokeGrantCommand) {
+    const stream = grantStream(grantId);
+    for (let attempt = 0; ; attempt++) {
+      const loaded = await loadAggregate(this.store, stream, grantEvolver);
+      const { issued, revoked } = loaded.state;
+      if (issued === null || revoked !== null || (clientId !== undefined && issued.clientId !== clientId)) {
+        return { revoked: false, position: null };
+      }
+      try {
+        const { position } = await appendDecision(this.store, stream, loaded, [{ type: GRANT_REVOKED, data: { reason } }], context);
+        return { revoked: true, position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;
+      }
+    }
+  }
+}

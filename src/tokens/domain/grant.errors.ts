@@ -1,0 +1,23 @@
+export type RefreshRejection = 'unknown' | 'client_mismatch' | 'revoked' | 'expired' | 'reused' | 'scope_widened';
+
+const DESCRIPTIONS: Record<RefreshRejection, string> = {
+  unknown: 'the refresh token is not valid',
+  client_mismatch: 'the refresh token was issued to another client',
+  revoked: 'the grant of this refresh token has been revoked',
+  expired: 'the refresh token has expired',
+  reused: 'the refresh token was already used; the grant has been revoked',
+  scope_widened: 'the requested scope exceeds the scope originally granted',
+};
+
+/** `invalid_grant` to the client, except a widened scope, which is `invalid_scope` (RFC 6749 §6). */
+export class RefreshTokenRejectedError extends Error {
+  override readonly name = 'RefreshTokenRejectedError';
+
+  constructor(readonly reason: RefreshRejection) {
+    super(DESCRIPTIONS[reason]);
+  }
+
+  get error(): 'invalid_grant' | 'invalid_scope' {
+    return this.reason === 'scope_widened' ? 'invalid_scope' : 'invalid_grant';
+  }
+}

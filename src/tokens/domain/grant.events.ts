@@ -1,0 +1,48 @@
+import type { JsonObject } from '#event-store';
+
+export const GRANT_ISSUED = 'GrantIssued';
+export const REFRESH_TOKEN_ROTATED = 'RefreshTokenRotated';
+export const REFRESH_TOKEN_REUSE_DETECTED = 'RefreshTokenReuseDetected';
+export const GRANT_REVOKED = 'GrantRevoked';
+
+export const grantStream = (grantId: string) => `grant-${grantId}`;
+
+/** What a person (or a client, for client_credentials) granted a client, and its first refresh token. */
+export interface GrantIssued extends JsonObject {
+  grantId: string;
+  clientId: string;
+  subject: string;
+  scope: string[];
+  claims: JsonObject;
+  authTime: number;
+  origin: 'authorization_code' | 'client_credentials';
+  /** HMAC of the current refresh token's secret, or null when the grant has none. */
+  refreshTokenDigest: string | null;
+  /** Milliseconds since the epoch; refresh tokens slide, each rotation sets a new expiry. */
+  refreshExpiresAt: number | null;
+}
+
+export interface RefreshTokenRotated extends JsonObject {
+  fromDigest: string;
+  toDigest: string;
+  /** Milliseconds since the epoch, by the deciding clock (the grace window is measured from it). */
+  rotatedAt: number;
+  refreshExpiresAt: number;
+  /** The scope of the tokens this refresh issued (a subset of the grant's). */
+  scope: string[];
+}
+
+export interface RefreshTokenReuseDetected extends JsonObject {
+  presentedDigest: string;
+}
+
+export type GrantRevocationReason =
+  | 'refresh_token_reuse'
+  | 'authorization_code_reuse'
+  | 'revoked_by_client'
+  | 'logout'
+  | 'administrator';
+
+export interface GrantRevoked extends JsonObject {
+  reason: GrantRevocationReason;
+}

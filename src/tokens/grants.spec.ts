@@ -1,0 +1,111 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { MemoryEventStore } from '#event-store';
+import { collect } from '../../libs/event-store/src/testing/subscription-probe.js';
+import { FixedClock } from '../common/clock.js';
+import { newGrantId } from '../common/ids.js';
+import { SecretHasher } from '../crypto/secret-hasher.js';
+import { IssueGrantCommand, type GrantRequest } from './commands/issue-grant.command.js';
+import { IssueGrantHandler } from './commands/issue-grant.handler.js';
+import { RevokeGrantCommand } from './commands/revoke-grant.command.js';
+import { RevokeGrantHandler } from './commands/revoke-grant.handler.js';
+import { RotateRefreshTokenCommand, type RefreshPolicy } from './commands/rotate-refresh-token.command.js';
+import { RotateRefreshTokenHandler } from './commands/rotate-refresh-token.handler.js';
+import { RefreshTokenRejectedError, type RefreshRejection } from './domain/grant.errors.js';
+import { grantStream } from './domain/grant.events.js';
+
+const hasher = new SecretHasher({ pepper: randomBytes(32), kek: { id: 'k', key: randomBytes(32) } });
+const context = { actor: 'grafana', correlationId: 'c-1' };
+const DAY = 24 * 3600 * 1000;
+const policy: RefreshPolicy = { ttlMs: 30 * DAY, reuseGraceMs: 0 };
+
+describe('grants and refresh tokens', () => {
+  let store: MemoryEventStore;
+  let clock: FixedClock;
+  let grant: GrantRequest;
+  let issue: (ttl?: number | null) => Promise<string>;
+  let refresh: (token: string, overrides?: Partial<{ clientId: string; scope: string[]; policy: RefreshPolicy }>) => ReturnType<RotateRefreshTokenHandler['execute']>;
+  let revoke: RevokeGrantHandler;
+
+  beforeEach(() => {
+    store = new MemoryEventStore();
+    clock = new FixedClock(Date.UTC(2026, 10, 23));
+    grant = { grantId: newGrantId(), clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email', 'offline_access'], claims: { email: 'a@example.com' }, authTime: 1, origin: 'authorization_code' };
+    const issuer = new IssueGrantHandler(store, hasher, clock);
+    issue = async (ttl = policy.ttlMs) => (await issuer.execute(new IssueGrantCommand(grant, ttl, context))).refreshToken!;
+    const rotator = new RotateRefreshTokenHandler(store, hasher, clock);
+    refresh = (token, o = {}) => rotator.execute(new RotateRefreshTokenCommand(token, o.clientId ?? 'grafana', o.scope, o.policy ?? policy, context));
+    revoke = new RevokeGrantHandler(store);
+  });
+
+  async function rejection(promise: Promise<unknown>): Promise<RefreshRejection> {
+    const error = await promise.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshTokenRejectedError);
+    return (error as RefreshTokenRejectedError).reason;
+  }
+
+  it('rotates the refresh token on every use; each token works once', async () => {
+    const first = await issue();
+    expect(first.startsWith(`${grant.grantId}.`)).toBe(true);
+    const second = await refresh(first);
+    expect(second.refreshToken).not.toBe(first);
+    expect(second.scope).toEqual(grant.scope);
+    const third = await refresh(second.refreshToken);
+    expect(third.grant.subject).toBe('userid:1');
+  });
+
+  it('revokes the whole grant when a rotated token is replayed', async () => {
+    const first = await issue();
+    const { refreshToken: second } = await refresh(first);
+    expect(await rejection(refresh(first))).toBe('reused');
+    expect(await rejection(refresh(second))).toBe('revoked');
+    const types = (await collect(store.readStream(grantStream(grant.grantId)))).map((e) => e.type);
+    expect(types).toEqual(['GrantIssued', 'RefreshTokenRotated', 'RefreshTokenReuseDetected', 'GrantRevoked']);
+  });
+
+  it('within a configured grace window refuses a just-rotated token without revoking', async () => {
+    const first = await issue();
+    const { refreshToken: second } = await refresh(first);
+    clock.advance(1000);
+    expect(await rejection(refresh(first, { policy: { ...policy, reuseGraceMs: 5000 } }))).toBe('reused');
+    await expect(refresh(second)).resolves.toHaveProperty('refreshToken');
+  });
+
+  it('lets exactly one of 50 parallel refreshes with one token succeed', async () => {
+    const token = await issue();
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => refresh(token)));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[]) {
+      expect(o.reason).toBeInstanceOf(RefreshTokenRejectedError);
+    }
+  });
+
+  it('refuses another client, an unknown or malformed token, an expired one and a widened scope', async () => {
+    const token = await issue();
+    expect(await rejection(refresh(token, { clientId: 'proxmox' }))).toBe('client_mismatch');
+    expect(await rejection(refresh(`${grant.grantId}.${SecretHasher.generate()}`))).toBe('unknown');
+    expect(await rejection(refresh(`${newGrantId()}.${SecretHasher.generate()}`))).toBe('unknown');
+    expect(await rejection(refresh('not-a-token'))).toBe('unknown');
+    const widened = await refresh(token, { scope: ['openid', 'groups'] }).catch((e: RefreshTokenRejectedError) => e);
+    expect(widened).toMatchObject({ reason: 'scope_widened', error: 'invalid_scope' });
+    const narrowed = await refresh(token, { scope: ['openid'] });
+    expect(narrowed.scope).toEqual(['openid']);
+    clock.advance(31 * DAY);
+    expect(await rejection(refresh(narrowed.refreshToken))).toBe('expired');
+  });
+
+  it('revokes once, only for the owning client, and then refuses refreshes', async () => {
+    const token = await issue();
+    expect(await revoke.execute(new RevokeGrantCommand(grant.grantId, 'revoked_by_client', 'proxmox', context))).toEqual({ revoked: false, position: null });
+    expect((await revoke.execute(new RevokeGrantCommand(grant.grantId, 'revoked_by_client', 'grafana', context))).revoked).toBe(true);
+    expect((await revoke.execute(new RevokeGrantCommand(grant.grantId, 'logout', undefined, context))).revoked).toBe(false);
+    expect(await rejection(refresh(token))).toBe('revoked');
+  });
+
+  it('stores only digests of refresh tokens', async () => {
+    const first = await issue();
+    const { refreshToken } = await refresh(first);
+    const raw = JSON.stringify((await collect(store.readAll())).map((e) => e.data));
+    for (const token of [first, refreshToken]) expect(raw).not.toContain(token.split('.')[1]);
+  });
+});
