@@ -1,0 +1,24 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
+import type { ClientMetadata, ClientMetadataInput } from '../domain/client-metadata.js';
+import type { ClientCommandResult } from './client-stream.js';
+
+export interface CreateClientResult extends ClientCommandResult {
+  metadata: ClientMetadata;
+  /** The plaintext secret, returned this once and never stored; absent for a public client. */
+  clientSecret?: string;
+}
+
+/**
+ * Registers a client. The server chooses its id unless `clientId` is given (imports keep their
+ * ids); either way the id can be taken only once.
+ */
+export class CreateClientCommand extends Command<CreateClientResult> {
+  constructor(
+    readonly metadata: ClientMetadataInput,
+    readonly context: CommandContext,
+    readonly clientId?: string,
+  ) {
+    super();
+  }
+}
