@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EventStoreError } from '#event-store';
 import { ProjectionError } from '#projections';
+import { registerClientCommands } from '../clients/cli/clients.cli.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { EXPECTED_FORM, MeshidConfig } from '../config/meshid-config.js';
+import { registerKeyCommands } from '../keys/cli/keys.cli.js';
 import { startServer } from '../server.js';
 
 export interface ConfigFlags {
@@ -65,6 +67,8 @@ export function buildProgram(): Command {
       }
     });
 
+  registerClientCommands(program);
+  registerKeyCommands(program);
   return program;
 }
 
