@@ -1,19 +1,15 @@
 import { Command } from '@nestjs/cqrs';
-import type { JsonObject, Position } from '#event-store';
+import type { Position } from '#event-store';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
+import type { AuthorizationCodeIssued } from '../domain/authorization-code.events.js';
 import type { PkceMethod } from '../domain/pkce.js';
 
-export interface AuthorizationCodeRequest {
-  clientId: string;
-  redirectUri: string;
-  scope: string[];
-  subject: string;
-  claims: JsonObject;
-  authTime: number;
+/** What the code will carry; the handler adds its expiry, and optional parts are stored as null. */
+export type AuthorizationCodeRequest = Pick<AuthorizationCodeIssued, 'clientId' | 'redirectUri' | 'scope' | 'subject' | 'claims' | 'authTime'> & {
   nonce?: string;
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
-}
+};
 
 export interface IssuedAuthorizationCode {
   /** The code for the redirect; shown once, stored only as its HMAC. */

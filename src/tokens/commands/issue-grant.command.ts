@@ -1,16 +1,10 @@
 import { Command } from '@nestjs/cqrs';
-import type { JsonObject, Position } from '#event-store';
+import type { Position } from '#event-store';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
+import type { GrantIssued } from '../domain/grant.events.js';
 
-export interface GrantRequest {
-  grantId: string;
-  clientId: string;
-  subject: string;
-  scope: string[];
-  claims: JsonObject;
-  authTime: number;
-  origin: 'authorization_code' | 'client_credentials';
-}
+/** The grant as issued, less its refresh token, which the handler mints. */
+export type GrantRequest = Pick<GrantIssued, 'grantId' | 'clientId' | 'subject' | 'scope' | 'claims' | 'authTime' | 'origin'>;
 
 /** Records a grant; with `refreshTokenTtlMs` it also issues its first refresh token. */
 export class IssueGrantCommand extends Command<{ refreshToken: string | null; position: Position }> {
