@@ -1,8 +1,44 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module.js';
 import { Clock } from '../common/clock.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { IssueGrantHandler } from './commands/issue-grant.handler.js';
 import { RevokeGrantHandler } from './commands/revoke-grant.handler.js';
 import { RotateRefreshTokenHandler } from './commands/rotate-refresh-token.handler.js';
+import { ClientAuthenticator } from './http/client-authenticator.js';
+import { IntrospectionController } from './http/introspection.controller.js';
+import { RevocationController } from './http/revocation.controller.js';
+import { TokenController } from './http/token.controller.js';
+import { UserinfoController } from './http/userinfo.controller.js';
+import { AccessTokenVerifier } from './issuance/access-token-verifier.js';
+import { TokenGrants } from './issuance/token-grants.service.js';
+import { TokenMinter } from './issuance/token-minter.js';
+import { TokenResponseBuilder } from './issuance/token-response.js';
+import { GrantLookup } from './read-model/grant-lookup.js';
+import { RevokedGrants } from './read-model/revoked-grants.js';
+import { RevokedGrantsProjection } from './read-model/revoked-grants.projection.js';
 
-@Module({ providers: [Clock, IssueGrantHandler, RotateRefreshTokenHandler, RevokeGrantHandler] })
+/**
+ * Grants and the endpoints that issue and check their tokens: /token, /userinfo, /introspect
+ * and /revoke, with the revoked-grants read model they consult.
+ */
+@Module({
+  imports: [ClientsModule, KeysModule],
+  controllers: [TokenController, UserinfoController, IntrospectionController, RevocationController],
+  providers: [
+    Clock,
+    IssueGrantHandler,
+    RotateRefreshTokenHandler,
+    RevokeGrantHandler,
+    ClientAuthenticator,
+    TokenMinter,
+    TokenResponseBuilder,
+    TokenGrants,
+    AccessTokenVerifier,
+    GrantLookup,
+    RevokedGrants,
+    RevokedGrantsProjection,
+  ],
+  exports: [AccessTokenVerifier, RevokedGrants],
+})
 export class TokensModule {}

@@ -1,0 +1,76 @@
+import { Controller, HttpCode, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
+import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
+import { OAuthError, OAuthErrorFilter } from '../../common/http/oauth-error.js';
+import { SecretHasher } from '../../crypto/secret-hasher.js';
+import { ProjectionsService } from '../../storage/projections.service.js';
+import { RevokeGrantCommand } from '../commands/revoke-grant.command.js';
+import { parseRefreshToken } from '../domain/refresh-token.js';
+import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
+import { GrantLookup } from '../read-model/grant-lookup.js';
+import { ClientAuthenticator } from './client-authenticator.js';
+import { NO_STORE, formParameters } from './form-parameters.js';
+import { asOAuthEndpoint, clientContext } from './oauth-endpoint.js';
+
+/** How long /revoke waits for its own revocation to reach this replica's read model. */
+const PROJECTION_WAIT_MS = 5000;
+
+/**
+ * `POST /revoke` (RFC 7009). Both kinds of token revoke the whole grant: a refresh token (its
+ * current one) and an access token alike, since access tokens are stateless JWTs whose only
+ * revocable state is their grant (`gid`). A client revokes only its own tokens; anything unknown,
+ * invalid or foreign is answered 200 like a success (§2.2). `token_type_hint` is accepted and,
+ * since both kinds are recognised by their form, not needed.
+ */
+@Controller('revoke')
+@UseFilters(OAuthErrorFilter)
+export class RevocationController {
+  private readonly logger = new Logger('Revocation');
+
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly grants: GrantLookup,
+    private readonly hasher: SecretHasher,
+    private readonly commands: CommandBus,
+    private readonly projections: ProjectionsService,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return asOAuthEndpoint(async () => {
+      const form = formParameters(request);
+      const client = this.authenticator.authenticate(request, form, { allowPublic: true });
+      const token = form.get('token');
+      if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+      const grantId = await this.grantOf(token, client);
+      if (grantId !== null) await this.revokeGrant(grantId, client, clientContext(request, client.clientId));
+      reply.headers(NO_STORE);
+      return '';
+    });
+  }
+
+  /** The grant the token belongs to, if it is a valid token of this client. */
+  private async grantOf(token: string, client: RegisteredClient): Promise<string | null> {
+    const refresh = parseRefreshToken(token);
+    if (refresh !== null) {
+      const { issued, currentDigest } = await this.grants.state(refresh.grantId);
+      const isCurrent = issued?.clientId === client.clientId && currentDigest !== null && this.hasher.matches(refresh.secret, currentDigest);
+      return isCurrent ? refresh.grantId : null;
+    }
+    const claims = await this.verifier.verify(token);
+    return claims !== null && claims.client_id === client.clientId ? claims.gid : null;
+  }
+
+  /** Waits (bounded) for the revoked-grants projection, so this replica refuses the tokens at once. */
+  private async revokeGrant(grantId: string, client: RegisteredClient, context: CommandContext): Promise<void> {
+    const { position } = await this.commands.execute(new RevokeGrantCommand(grantId, 'revoked_by_client', client.clientId, context));
+    if (position === null) return;
+    await this.projections.waitFor(position, PROJECTION_WAIT_MS).catch((error: unknown) => {
+      this.logger.warn(`revocation of grant ${grantId} not yet projected: ${(error as Error).message}`);
+    });
+  }
+}

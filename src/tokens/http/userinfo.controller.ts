@@ -1,0 +1,53 @@
+import { Controller, Get, Post, Req, Res, UseFilters, HttpCode } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError, OAuthErrorFilter } from '../../common/http/oauth-error.js';
+import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
+import { claimsForScope } from '../issuance/claims-by-scope.js';
+import { GrantLookup } from '../read-model/grant-lookup.js';
+import { RevokedGrants } from '../read-model/revoked-grants.js';
+import { bearerToken, invalidToken } from './bearer-token.js';
+import { NO_STORE } from './form-parameters.js';
+import { asOAuthEndpoint } from './oauth-endpoint.js';
+
+/**
+ * `GET`/`POST /userinfo` (OIDC Core §5.3): the claims the token's scope releases, from the
+ * grant's identity snapshot, so `sub` and every claim agree with the ID token. A revoked grant
+ * is refused from memory first, then on the grant's own stream (which is read for the claims).
+ */
+@Controller('userinfo')
+@UseFilters(OAuthErrorFilter)
+export class UserinfoController {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly revoked: RevokedGrants,
+    private readonly grants: GrantLookup,
+  ) {}
+
+  @Get()
+  get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.userinfo(request, reply);
+  }
+
+  @Post()
+  @HttpCode(200)
+  post(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.userinfo(request, reply);
+  }
+
+  private userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
+    return asOAuthEndpoint(async () => {
+      const claims = await this.verifier.verify(bearerToken(request));
+      if (claims === null) throw invalidToken('the access token is invalid or has expired');
+      if (this.revoked.has(claims.gid)) throw invalidToken('the access token has been revoked');
+      const scope = claims.scope.split(' ').filter(Boolean);
+      if (!scope.includes('openid')) {
+        const challenge = 'Bearer realm="meshid", error="insufficient_scope", scope="openid"';
+        throw new OAuthError('insufficient_scope', 'userinfo needs the openid scope', 403, { 'www-authenticate': challenge });
+      }
+      const grant = await this.grants.state(claims.gid);
+      if (grant.issued === null || grant.revoked !== null) throw invalidToken('the access token has been revoked');
+      reply.headers(NO_STORE);
+      return { ...claimsForScope(grant.issued.claims, scope), sub: grant.issued.subject };
+    });
+  }
+}

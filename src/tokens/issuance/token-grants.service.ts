@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RedeemAuthorizationCodeCommand } from '../../authorization/commands/redeem-authorization-code.command.js';
+import { AuthorizationCodeRejectedError } from '../../authorization/domain/authorization-code.errors.js';
+import { allowedScopes } from '../../clients/domain/client-metadata.js';
+import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
+import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
+import { OAuthError } from '../../common/http/oauth-error.js';
+import { newGrantId } from '../../common/ids.js';
+import { IssueGrantCommand } from '../commands/issue-grant.command.js';
+import { RevokeGrantCommand } from '../commands/revoke-grant.command.js';
+import { RotateRefreshTokenCommand } from '../commands/rotate-refresh-token.command.js';
+import { RefreshTokenRejectedError } from '../domain/grant.errors.js';
+import type { FormParameters } from '../http/form-parameters.js';
+import { issuesRefreshToken, refreshPolicyOf } from './refresh-policy.js';
+import { type TokenResponse, TokenResponseBuilder } from './token-response.js';
+
+/** The three grants of `/token`, each for a client already authenticated and allowed the grant. */
+@Injectable()
+export class TokenGrants {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly responses: TokenResponseBuilder,
+  ) {}
+
+  /**
+   * Redeem, then record the grant under the id the redemption chose, then mint. A replayed code
+   * revokes the grant of its first redemption (RFC 6749 §4.1.2). A client that must use PKCE and
+   * sent no verifier is refused before the code is touched.
+   */
+  async authorizationCode(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenResponse> {
+    const code = form.get('code');
+    if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
+    const verifier = form.get('code_verifier');
+    if (client.metadata.require_pkce && verifier === undefined) throw new OAuthError('invalid_grant', 'code_verifier is required for this client (PKCE)');
+    let redeemed;
+    try {
+      redeemed = await this.commands.execute(new RedeemAuthorizationCodeCommand(code, client.clientId, form.get('redirect_uri'), verifier, context));
+    } catch (error) {
+      if (!(error instanceof AuthorizationCodeRejectedError)) throw error;
+      if (error.grantId !== undefined) await this.commands.execute(new RevokeGrantCommand(error.grantId, 'authorization_code_reuse', undefined, context));
+      throw new OAuthError(error.error, error.message);
+    }
+    const { grantId, issued } = redeemed;
+    const ttl = issuesRefreshToken(client.metadata, issued.scope) ? client.metadata.refresh_token_ttl_seconds * 1000 : null;
+    const grant = { grantId, clientId: client.clientId, subject: issued.subject, scope: issued.scope, claims: issued.claims, authTime: issued.authTime, origin: 'authorization_code' as const };
+    const { refreshToken } = await this.commands.execute(new IssueGrantCommand(grant, ttl, context));
+    return this.responses.build(client, {
+      grantId,
+      subject: issued.subject,
+      scope: issued.scope,
+      identity: { claims: issued.claims, authTime: issued.authTime, nonce: issued.nonce },
+      refreshToken,
+    });
+  }
+
+  /** Rotation with the client's policy; `scope` may narrow, never widen (RFC 6749 §6). */
+  async refreshToken(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenResponse> {
+    const token = form.get('refresh_token');
+    if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
+    const requested = form.get('scope');
+    const scope = requested === undefined ? undefined : [...new Set(requested.split(' ').filter(Boolean))];
+    let rotated;
+    try {
+      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, refreshPolicyOf(client.metadata), context));
+    } catch (error) {
+      if (error instanceof RefreshTokenRejectedError) throw new OAuthError(error.error, error.message);
+      throw error;
+    }
+    const { grant } = rotated;
+    return this.responses.build(client, {
+      grantId: grant.grantId,
+      subject: grant.subject,
+      scope: rotated.scope,
+      identity: { claims: grant.claims, authTime: grant.authTime, nonce: null },
+      refreshToken: rotated.refreshToken,
+    });
+  }
+
+  /**
+   * A confidential client acting for itself: `sub` is its id, no ID token, no refresh token. The
+   * grant is still recorded, so that /revoke and introspection treat its tokens like any other.
+   */
+  async clientCredentials(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenResponse> {
+    const requested = [...new Set((form.get('scope') ?? '').split(' ').filter(Boolean))];
+    const allowed = allowedScopes(client.metadata);
+    const refused = requested.find((scope) => !allowed.includes(scope) || scope === 'openid' || scope === 'offline_access');
+    if (refused !== undefined) throw new OAuthError('invalid_scope', `the scope ${refused} cannot be granted to this client`);
+    const grantId = newGrantId();
+    const grant = { grantId, clientId: client.clientId, subject: client.clientId, scope: requested, claims: {}, authTime: 0, origin: 'client_credentials' as const };
+    await this.commands.execute(new IssueGrantCommand(grant, null, context));
+    return this.responses.build(client, { grantId, subject: client.clientId, scope: requested, identity: null, refreshToken: null });
+  }
+}

@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { FixedClock } from '../../common/clock.js';
+import { MeshidConfig } from '../../config/meshid-config.js';
+import { generateSigningKey, type GeneratedKey } from '../../keys/domain/key-material.js';
+import type { SigningAlg } from '../../keys/domain/signing-keys.events.js';
+import type { KeyRing } from '../../keys/read-model/key-ring.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+import { claimsForScope } from './claims-by-scope.js';
+import { TokenMinter, tokenHash } from './token-minter.js';
+
+const ISSUER = 'https://idp.example.ts.net';
+const claims = { name: 'Alice', preferred_username: 'alice', picture: 'https://p/a.png', email: 'alice@example.com', email_verified: true, groups: ['admins'] };
+
+describe('claims by scope', () => {
+  it('releases profile, email and groups claims only for their scopes', () => {
+    expect(claimsForScope(claims, ['openid'])).toEqual({});
+    expect(claimsForScope(claims, ['openid', 'profile'])).toEqual({ name: 'Alice', preferred_username: 'alice', picture: 'https://p/a.png' });
+    expect(claimsForScope(claims, ['email'])).toEqual({ email: 'alice@example.com', email_verified: true });
+    expect(claimsForScope(claims, ['groups', 'unknown'])).toEqual({ groups: ['admins'] });
+  });
+
+  it('leaves out claims the snapshot does not have, and never copies sub', () => {
+    expect(claimsForScope({ groups: [], sub: 'x' }, ['profile', 'email', 'groups'])).toEqual({ groups: [] });
+  });
+});
+
+describe('token minting', () => {
+  const keys = new Map<SigningAlg, GeneratedKey>();
+  const clock = new FixedClock(Date.UTC(2026, 0, 1));
+  const config = Object.assign(new MeshidConfig(), { issuer: ISSUER });
+  let ring: KeyRing;
+  let minter: TokenMinter;
+
+  beforeAll(async () => {
+    for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) keys.set(alg, await generateSigningKey(alg));
+    ring = {
+      signingKey: (alg: SigningAlg) => ({ kid: keys.get(alg)!.kid, alg, privateKey: keys.get(alg)!.privateKey }),
+      jwks: () => ({ keys: [...keys.values()].map((key) => key.publicJwk) }),
+    } as unknown as KeyRing;
+    minter = new TokenMinter(ring, clock, config);
+  });
+
+  const jwks = () => createLocalJWKSet(ring.jwks() as never);
+  const at = () => new Date(clock.now());
+
+  it('signs an RFC 9068 access token verifiable with the published keys', async () => {
+    const token = await minter.accessToken({ grantId: 'g1', clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email'] });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks(), { issuer: ISSUER, typ: 'at+jwt', currentDate: at() });
+    expect(protectedHeader).toEqual({ alg: 'RS256', kid: keys.get('RS256')!.kid, typ: 'at+jwt' });
+    const now = clock.now() / 1000;
+    expect(payload).toMatchObject({ iss: ISSUER, sub: 'userid:1', aud: 'grafana', client_id: 'grafana', scope: 'openid email', gid: 'g1', iat: now, exp: now + 300 });
+    expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it.each(['RS256', 'ES256', 'EdDSA'] as const)('signs an ID token with the client alg %s, aud the client alone, nonce and at_hash', async (alg) => {
+    const access = 'an-access-token';
+    const token = await minter.idToken({ clientId: 'grafana', subject: 'userid:1', alg, scope: ['openid', 'profile'], claims, authTime: 1700000000, nonce: 'n-1', accessToken: access });
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg, kid: keys.get(alg)!.kid });
+    const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, audience: 'grafana', currentDate: at() });
+    expect(payload.aud).toBe('grafana');
+    expect(payload).toMatchObject({ sub: 'userid:1', nonce: 'n-1', auth_time: 1700000000, name: 'Alice', preferred_username: 'alice', at_hash: tokenHash(alg, access) });
+    expect(payload).not.toHaveProperty('email');
+    expect(payload.exp).toBe(payload.iat! + 300);
+  });
+
+  it('omits nonce when the code had none', async () => {
+    const token = await minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: 'x' });
+    expect((await jwtVerify(token, jwks(), { currentDate: at() })).payload).not.toHaveProperty('nonce');
+  });
+
+  it('computes at_hash as OIDC Core §3.1.3.6 (left half of SHA-256, base64url)', () => {
+    // The example of OIDC Core A.3 / A.4: access token jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y.
+    expect(tokenHash('RS256', 'jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y')).toBe('77QmUPtjPfzWtF2AnpK9RQ');
+  });
+
+  it('verifies its access tokens, and refuses expired, foreign-issuer and ID tokens', async () => {
+    const verifier = new AccessTokenVerifier(ring, clock, config);
+    const token = await minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'] });
+    expect(await verifier.verify(token)).toMatchObject({ gid: 'g2', client_id: 'c', sub: 's', scope: 'openid' });
+    const idToken = await minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: token });
+    expect(await verifier.verify(idToken)).toBeNull();
+    expect(await verifier.verify('not.a.jwt')).toBeNull();
+    const other = new AccessTokenVerifier(ring, clock, Object.assign(new MeshidConfig(), { issuer: 'https://other.example' }));
+    expect(await other.verify(token)).toBeNull();
+    const later = new FixedClock(clock.now() + 301_000);
+    expect(await new AccessTokenVerifier(ring, later, config).verify(token)).toBeNull();
+  });
+});

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
+import { TokenMinter } from './token-minter.js';
+import { ACCESS_TOKEN_TTL_SECONDS } from './token-lifetimes.js';
+
+/** RFC 6749 §5.1 with OIDC's `id_token`. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
+/** What the tokens of one response are about. */
+export interface TokenSubject {
+  grantId: string;
+  subject: string;
+  scope: readonly string[];
+  /** For the ID token; null: no ID token (client_credentials). */
+  identity: { claims: Record<string, unknown>; authTime: number; nonce: string | null } | null;
+  refreshToken: string | null;
+}
+
+/** Mints the access token and, when `openid` was granted to a person, the ID token bound to it by `at_hash`. */
+@Injectable()
+export class TokenResponseBuilder {
+  constructor(private readonly minter: TokenMinter) {}
+
+  async build(client: RegisteredClient, subject: TokenSubject): Promise<TokenResponse> {
+    const access = await this.minter.accessToken({ grantId: subject.grantId, clientId: client.clientId, subject: subject.subject, scope: subject.scope });
+    const response: TokenResponse = { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope: subject.scope.join(' ') };
+    if (subject.identity !== null && subject.scope.includes('openid')) {
+      response.id_token = await this.minter.idToken({
+        clientId: client.clientId,
+        subject: subject.subject,
+        alg: client.metadata.id_token_signed_response_alg,
+        scope: subject.scope,
+        claims: subject.identity.claims,
+        authTime: subject.identity.authTime,
+        nonce: subject.identity.nonce,
+        accessToken: access,
+      });
+    }
+    if (subject.refreshToken !== null) response.refresh_token = subject.refreshToken;
+    return response;
+  }
+}
