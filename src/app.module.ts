@@ -1,14 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthorizationHttpModule } from './authorization/http/authorization-http.module.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
+import { DiscoveryModule } from './discovery/discovery.module.js';
 import type { ServerSecrets } from './config/data-directory.js';
 import type { MeshidConfig } from './config/meshid-config.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { PolicyModule } from './policy/policy.module.js';
 import type { OpenStorage } from './storage/open-storage.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
@@ -18,7 +21,7 @@ export class AppModule {
   static register(config: MeshidConfig, secrets: ServerSecrets, storage: OpenStorage): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule],
+      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, AuthorizationHttpModule, DiscoveryModule],
     };
   }
 }

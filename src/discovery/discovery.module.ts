@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryController } from './discovery.controller.js';
+
+/** OpenID Provider metadata (OIDC Discovery 1.0) and its RFC 8414 twin. */
+@Module({ controllers: [DiscoveryController] })
+export class DiscoveryModule {}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { MeshidConfig } from '../../config/meshid-config.js';
+import { isRealEmail, looksLikeEmail, preferredUsername } from '../claim-rules.js';
+import type { Identity, IdentityClaims } from '../identity.js';
+import type { IdentityResolver, ResolverRequest } from '../identity-resolver.js';
+import { isLoopbackAddress } from './loopback.js';
+
+/**
+ * Builds the fixed identity of MESHID_DEV_IDENTITY: a login name, or the JSON form
+ * `{"login":..,"name":..,"groups":[..],"caps":[..]}`. The configuration validator guarantees the
+ * JSON parses to an object with a string `login`; the other fields are used only when they have
+ * the right type. `caps` (tsidp capability rules) is not read yet: the policy decisions that
+ * use them (admin, DCR, token exchange, extra claims) come later.
+ */
+export function devIdentity(value: string): Identity {
+  let login = value;
+  let name: string | undefined;
+  let groups: string[] = [];
+  if (value.trimStart().startsWith('{')) {
+    const parsed = JSON.parse(value) as { login: string; name?: unknown; groups?: unknown };
+    login = parsed.login;
+    if (typeof parsed.name === 'string' && parsed.name.trim() !== '') name = parsed.name;
+    if (Array.isArray(parsed.groups)) groups = [...new Set(parsed.groups.filter((g): g is string => typeof g === 'string' && g !== ''))];
+  }
+  const claims: IdentityClaims = { name: name ?? login, groups };
+  if (looksLikeEmail(login)) {
+    claims.email = login;
+    claims.email_verified = isRealEmail(login);
+  }
+  const username = preferredUsername(login);
+  if (username !== undefined) claims.preferred_username = username;
+  return { source: 'dev', subject: `dev:${login}`, login, claims };
+}
+
+/**
+ * The `dev` resolver (DESIGN §5): the configured identity, for callers whose TCP peer address is
+ * loopback. Headers such as X-Forwarded-For are never consulted: a proxy on this host would make
+ * every remote caller look local. That the server listens only on loopback is checked at config
+ * load; this is the second, per-request fence.
+ */
+@Injectable()
+export class DevIdentityResolver implements IdentityResolver {
+  readonly source = 'dev' as const;
+  private readonly identity: Identity | null;
+
+  constructor(config: MeshidConfig) {
+    this.identity = config.devIdentity === undefined ? null : deepFreeze(devIdentity(config.devIdentity));
+  }
+
+  /** Whether MESHID_DEV_IDENTITY is set at all. */
+  get enabled(): boolean {
+    return this.identity !== null;
+  }
+
+  resolve(request: ResolverRequest): Identity | null {
+    if (this.identity === null || !isLoopbackAddress(request.socket.remoteAddress)) return null;
+    return this.identity;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
