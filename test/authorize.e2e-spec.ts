@@ -1,60 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import { SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { RedeemAuthorizationCodeCommand } from '../src/authorization/commands/redeem-authorization-code.command.js';
-import { CreateClientCommand } from '../src/clients/commands/create-client.command.js';
 import type { ClientMetadataInput } from '../src/clients/domain/client-metadata.js';
-import { loadConfig } from '../src/config/load-config.js';
 import { KeyRing } from '../src/keys/read-model/key-ring.js';
-import { startServer, type RunningServer } from '../src/server.js';
-import { ProjectionsService } from '../src/storage/projections.service.js';
+import type { RunningServer } from '../src/server.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 const CALLBACK = 'http://127.0.0.1:9999/callback';
 const CALLBACK_WITH_QUERY = 'http://127.0.0.1:9999/cb?tenant=a%20b&x=1';
 const LOGGED_OUT = 'http://127.0.0.1:9999/logged-out?from=meshid';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
-const dirs: string[] = [];
-const servers: RunningServer[] = [];
+const started = new Map<RunningServer, TestServer>();
 afterAll(async () => {
-  for (const server of servers) await server.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const meshid of started.values()) await meshid.close();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function start(devIdentity?: string): Promise<{ server: RunningServer; issuer: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'meshid-authorize-e2e-'));
-  dirs.push(dataDir);
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const env: Record<string, string> = { MESHID_PORT: String(port), MESHID_ISSUER: issuer, MESHID_DATA_DIR: dataDir, MESHID_LOG_LEVEL: 'error' };
-  if (devIdentity !== undefined) env.MESHID_DEV_IDENTITY = devIdentity;
-  const server = await startServer(loadConfig({ env, cwd: dataDir }));
-  servers.push(server);
-  return { server, issuer };
+  const meshid = await startTestServer(devIdentity === undefined ? {} : { MESHID_DEV_IDENTITY: devIdentity });
+  started.set(meshid.server, meshid);
+  return { server: meshid.server, issuer: meshid.issuer };
 }
 
-async function createClient(server: RunningServer, metadata: ClientMetadataInput): Promise<{ clientId: string; clientSecret?: string }> {
-  const result = await server.app.get(CommandBus).execute(new CreateClientCommand(metadata, { actor: 'test', correlationId: 'test' }));
-  await server.app.get(ProjectionsService).waitFor(result.position, 5000);
-  return { clientId: result.clientId, ...(result.clientSecret ? { clientSecret: result.clientSecret } : {}) };
+function createClient(server: RunningServer, metadata: ClientMetadataInput): Promise<{ clientId: string; clientSecret?: string }> {
+  return started.get(server)!.createClient(metadata);
 }
 
 function authorizeUrl(issuer: string, params: Record<string, string>): string {

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { CreateClientCommand } from '../../src/clients/commands/create-client.command.js';
+import type { ClientMetadataInput } from '../../src/clients/domain/client-metadata.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import { ProjectionsService } from '../../src/storage/projections.service.js';
+
+/** A free loopback port, so that the issuer URL can be known before the server starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServer {
+  server: RunningServer;
+  /** http://127.0.0.1:<port>, also the configured issuer, as relying parties will compare it. */
+  issuer: string;
+  dataDir: string;
+  /** Registers a client through the command bus and waits until the directory knows it. */
+  createClient(metadata: ClientMetadataInput): Promise<{ clientId: string; clientSecret?: string }>;
+  close(): Promise<void>;
+}
+
+/** meshid on a fresh data directory, issuer = its own URL; `env` adds or overrides settings. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meshid-e2e-'));
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const settings = { MESHID_PORT: String(port), MESHID_ISSUER: issuer, MESHID_DATA_DIR: dataDir, MESHID_LOG_LEVEL: 'error', ...env };
+  const server = await startServer(loadConfig({ env: settings, cwd: dataDir }));
+  return {
+    server,
+    issuer,
+    dataDir,
+    async createClient(metadata) {
+      const result = await server.app.get(CommandBus).execute(new CreateClientCommand(metadata, { actor: 'test', correlationId: 'test' }));
+      await server.app.get(ProjectionsService).waitFor(result.position, 5000);
+      return { clientId: result.clientId, ...(result.clientSecret ? { clientSecret: result.clientSecret } : {}) };
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
