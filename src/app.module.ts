@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthorizationHttpModule } from './authorization/http/authorization-http.module.js';
+import { HttpErrorFilter } from './common/http/http-error.filter.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -21,6 +23,7 @@ export class AppModule {
   static register(config: MeshidConfig, secrets: ServerSecrets, storage: OpenStorage): DynamicModule {
     return {
       module: AppModule,
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
       imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, AuthorizationHttpModule, DiscoveryModule],
     };
   }

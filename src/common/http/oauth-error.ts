@@ -1,6 +1,3 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-
 /** RFC 6749 §5.2 and its extensions (RFC 6750, 7009, 7591, 8693, OIDC Core §3.1.2.6). */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -19,10 +16,14 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'
+  | 'not_found'
   | 'server_error'
   | 'temporarily_unavailable';
 
-/** An OAuth error for a JSON endpoint: always `{error, error_description}` with `no-store`. */
+/**
+ * An OAuth error for a JSON endpoint. `HttpErrorFilter` renders it, like every other error, as
+ * `{error, error_description}` with `no-store`.
+ */
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
 
@@ -34,17 +35,5 @@ export class OAuthError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(description);
-  }
-}
-
-/** Renders `OAuthError`s; put it on controllers of OAuth endpoints with `@UseFilters`. */
-@Catch(OAuthError)
-export class OAuthErrorFilter implements ExceptionFilter<OAuthError> {
-  catch(exception: OAuthError, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    reply
-      .status(exception.status)
-      .headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json', ...exception.headers })
-      .send({ error: exception.error, error_description: exception.description });
   }
 }

@@ -1,8 +1,8 @@
-import { Controller, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
 import { Clock } from '../../common/clock.js';
-import { OAuthError, OAuthErrorFilter } from '../../common/http/oauth-error.js';
+import { OAuthError } from '../../common/http/oauth-error.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { parseRefreshToken } from '../domain/refresh-token.js';
@@ -23,7 +23,6 @@ const INACTIVE: Introspection = { active: false };
  * from the grant's stream. Anything else, or anything not currently valid: `{active: false}`.
  */
 @Controller('introspect')
-@UseFilters(OAuthErrorFilter)
 export class IntrospectionController {
   constructor(
     private readonly authenticator: ClientAuthenticator,

@@ -1,9 +1,9 @@
-import { Controller, HttpCode, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
-import { OAuthError, OAuthErrorFilter } from '../../common/http/oauth-error.js';
+import { OAuthError } from '../../common/http/oauth-error.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { ProjectionsService } from '../../storage/projections.service.js';
 import { RevokeGrantCommand } from '../commands/revoke-grant.command.js';
@@ -25,7 +25,6 @@ const PROJECTION_WAIT_MS = 5000;
  * since both kinds are recognised by their form, not needed.
  */
 @Controller('revoke')
-@UseFilters(OAuthErrorFilter)
 export class RevocationController {
   private readonly logger = new Logger('Revocation');
 

@@ -1,7 +1,7 @@
-import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GrantType } from '../../clients/domain/client-metadata.js';
-import { OAuthError, OAuthErrorFilter } from '../../common/http/oauth-error.js';
+import { OAuthError } from '../../common/http/oauth-error.js';
 import { TokenGrants } from '../issuance/token-grants.service.js';
 import type { TokenResponse } from '../issuance/token-response.js';
 import { ClientAuthenticator } from './client-authenticator.js';
@@ -15,7 +15,6 @@ const SUPPORTED: readonly GrantType[] = ['authorization_code', 'refresh_token', 
  * the client's right to the grant, then the grant itself; nothing before the grant writes.
  */
 @Controller()
-@UseFilters(OAuthErrorFilter)
 export class TokenController {
   constructor(
     private readonly authenticator: ClientAuthenticator,

@@ -1,6 +1,6 @@
-import { Controller, Get, Post, Req, Res, UseFilters, HttpCode } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, HttpCode } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthError, OAuthErrorFilter } from '../../common/http/oauth-error.js';
+import { OAuthError } from '../../common/http/oauth-error.js';
 import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
 import { claimsForScope } from '../issuance/claims-by-scope.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
@@ -15,7 +15,6 @@ import { asOAuthEndpoint } from './oauth-endpoint.js';
  * is refused from memory first, then on the grant's own stream (which is read for the claims).
  */
 @Controller('userinfo')
-@UseFilters(OAuthErrorFilter)
 export class UserinfoController {
   constructor(
     private readonly verifier: AccessTokenVerifier,
