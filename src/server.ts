@@ -3,6 +3,7 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler, frameworkErrors, refuseEncodedBodies } from './common/http/fastify-errors.js';
 import { ConfigError } from './config/config-error.js';
 import { prepareDataDirectory } from './config/data-directory.js';
 import type { LoadedConfig } from './config/load-config.js';
@@ -31,7 +32,8 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   const storage = await openStorage(config);
   for (const migration of storage.readModels.migrationsApplied) logger.log(`applied migration ${migration.name}`);
 
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler });
+  refuseEncodedBodies(adapter.getInstance());
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets, storage), adapter, {

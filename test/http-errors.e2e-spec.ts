@@ -44,4 +44,21 @@ describe('errors before any controller runs', () => {
   it('answers an unknown path with not_found', async () => {
     await expectError(await fetch(`${meshid.issuer}/nowhere?x=1`), 404, 'not_found', 'GET /nowhere');
   });
+
+  it('answers a path with broken percent-encoding with invalid_request', async () => {
+    await expectError(await fetch(`${meshid.issuer}/%zz`), 400, 'invalid_request');
+  });
+
+  it('answers a request line over the header limit with 431 in the same shape', async () => {
+    await expectError(await fetch(`${meshid.issuer}/authorize?x=${'a'.repeat(20_000)}`), 431, 'invalid_request', 'too large');
+  });
+
+  it('refuses a compressed body instead of misreading it', async () => {
+    const response = await fetch(`${meshid.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+      body: Buffer.from([0x1f, 0x8b, 0x08, 0x00]),
+    });
+    await expectError(response, 415, 'invalid_request', 'Content-Encoding');
+  });
 });
