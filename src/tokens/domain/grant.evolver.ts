@@ -25,12 +25,18 @@ export const grantEvolver: Evolver<GrantState> = {
     switch (event.type) {
       case GRANT_ISSUED: {
         const issued = event.data as GrantIssued;
-        return { ...state, issued, currentDigest: issued.refreshTokenDigest, refreshExpiresAt: issued.refreshExpiresAt };
+        // A fresh map per load: the rotations below add to it in place, so folding a grant that
+        // rotated n times costs O(n), not O(n^2) (copying the map each time made long-lived
+        // grants slower to refresh with every refresh).
+        const rotatedAway = new Map<string, number>();
+        return { ...state, issued, currentDigest: issued.refreshTokenDigest, refreshExpiresAt: issued.refreshExpiresAt, rotatedAway };
       }
       case REFRESH_TOKEN_ROTATED: {
         const rotated = event.data as RefreshTokenRotated;
-        const rotatedAway = new Map(state.rotatedAway).set(rotated.fromDigest, rotated.rotatedAt);
-        return { ...state, currentDigest: rotated.toDigest, refreshExpiresAt: rotated.refreshExpiresAt, rotatedAway };
+        // Only a damaged stream rotates before it was issued (and the map would be the shared initial one).
+        if (state.issued === null) throw new Error(`${event.stream} rotates a refresh token before GrantIssued`);
+        state.rotatedAway.set(rotated.fromDigest, rotated.rotatedAt);
+        return { ...state, currentDigest: rotated.toDigest, refreshExpiresAt: rotated.refreshExpiresAt };
       }
       case GRANT_REVOKED:
         return { ...state, revoked: state.revoked ?? (event.data as GrantRevoked).reason };
