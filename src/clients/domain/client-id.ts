@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../../common/ids.js';
 import { InvalidClientIdError } from './client.errors.js';
 
-const CLIENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Starts with a letter or digit, so that an id is never read as a command-line option. */
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** A new client id: 18 random bytes, 24 base64url characters. The server always chooses it. */
 export function generateClientId(): string {
-  return randomBytes(18).toString('base64url');
+  return randomId(18);
 }
 
 /** Refuses ids that could not name a stream or be printed safely (imported ids are checked too). */
