@@ -21,8 +21,8 @@ export const CLAIMS_SUPPORTED = [
 /**
  * The discovery document (OIDC Discovery 1.0 §3, RFC 8414 §2), served identically at both
  * well-known addresses; the fields are those of relying-parties.md §1.6 item 2.
- * Not listed yet: `registration_endpoint` (no dynamic registration yet) and the token-exchange
- * grant (RFC 8693 is not implemented; it will be listed only when config.tokenExchange is on).
+ * Deliberately absent until the endpoints exist (issue D): `registration_endpoint`, and the
+ * token-exchange grant, which will be listed only when config.tokenExchange is on.
  */
 export function openIdConfiguration(issuer: string): Record<string, unknown> {
   return {
