@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { MemoryEventStore } from '#event-store';
+import { MemoryEventStore, WrongExpectedVersionError } from '#event-store';
 import { collect } from '../../libs/event-store/src/testing/subscription-probe.js';
 import { FixedClock } from '../common/clock.js';
 import { newGrantId } from '../common/ids.js';
@@ -107,5 +107,15 @@ describe('grants and refresh tokens', () => {
     const { refreshToken } = await refresh(first);
     const raw = JSON.stringify((await collect(store.readAll())).map((e) => e.data));
     for (const token of [first, refreshToken]) expect(raw).not.toContain(token.split('.')[1]);
+  });
+
+  it('revokes ahead of issuance when a replayed code names a grant not issued yet', async () => {
+    const revokedFirst = await revoke.execute(new RevokeGrantCommand(grant.grantId, 'authorization_code_reuse', undefined, context));
+    expect(revokedFirst.revoked).toBe(true);
+    await expect(issue()).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    // Nobody else can create a grant's stream by revoking an unknown id.
+    const stranger = newGrantId();
+    expect((await revoke.execute(new RevokeGrantCommand(stranger, 'revoked_by_client', 'grafana', context))).revoked).toBe(false);
+    expect(await collect(store.readStream(grantStream(stranger)))).toEqual([]);
   });
 });

@@ -10,13 +10,22 @@ import { RevokeGrantCommand } from './revoke-grant.command.js';
 export class RevokeGrantHandler implements ICommandHandler<RevokeGrantCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  /** `revoked: false` for an unknown grant, another client's, or one already revoked. */
+  /**
+   * `revoked: false` for an unknown grant, another client's, or one already revoked.
+   *
+   * A replayed authorization code names a grant that may not be issued yet (the first redemption
+   * appends Redeemed, then GrantIssued a moment later). Revoking it then writes GrantRevoked to
+   * the stream first, at `no_stream`, and the first redemption's GrantIssued, also at `no_stream`,
+   * is refused: no tokens come from a code that was replayed. Only that internal reason may
+   * create a grant's stream; a client revoking an unknown id changes nothing.
+   */
   async execute({ grantId, reason, clientId, context }: RevokeGrantCommand) {
     const stream = grantStream(grantId);
     for (let attempt = 0; ; attempt++) {
       const loaded = await loadAggregate(this.store, stream, grantEvolver);
       const { issued, revoked } = loaded.state;
-      if (issued === null || revoked !== null || (clientId !== undefined && issued.clientId !== clientId)) {
+      const preempt = issued === null && revoked === null && reason === 'authorization_code_reuse';
+      if (!preempt && (issued === null || revoked !== null || (clientId !== undefined && issued.clientId !== clientId))) {
         return { revoked: false, position: null };
       }
       try {

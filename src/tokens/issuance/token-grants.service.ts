@@ -7,6 +7,7 @@ import type { RegisteredClient } from '../../clients/read-model/client-directory
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { OAuthError } from '../../common/http/oauth-error.js';
 import { newGrantId } from '../../common/ids.js';
+import { WrongExpectedVersionError } from '#event-store';
 import { IssueGrantCommand } from '../commands/issue-grant.command.js';
 import { RevokeGrantCommand } from '../commands/revoke-grant.command.js';
 import { RotateRefreshTokenCommand } from '../commands/rotate-refresh-token.command.js';
@@ -44,7 +45,14 @@ export class TokenGrants {
     const { grantId, issued } = redeemed;
     const ttl = issuesRefreshToken(client.metadata, issued.scope) ? client.metadata.refresh_token_ttl_seconds * 1000 : null;
     const grant = { grantId, clientId: client.clientId, subject: issued.subject, scope: issued.scope, claims: issued.claims, authTime: issued.authTime, origin: 'authorization_code' as const };
-    const { refreshToken } = await this.commands.execute(new IssueGrantCommand(grant, ttl, context));
+    let refreshToken: string | null;
+    try {
+      ({ refreshToken } = await this.commands.execute(new IssueGrantCommand(grant, ttl, context)));
+    } catch (error) {
+      // A replay of this code revoked the grant before it was issued (see RevokeGrantHandler).
+      if (error instanceof WrongExpectedVersionError) throw new OAuthError('invalid_grant', 'the authorization code has already been used');
+      throw error;
+    }
     return this.responses.build(client, {
       grantId,
       subject: issued.subject,
