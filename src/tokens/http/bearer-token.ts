@@ -22,7 +22,11 @@ export function bearerToken(request: FastifyRequest): string {
   const match = header === undefined ? null : /^bearer(?:\s+(\S*))?\s*$/i.exec(header.trim());
   const isForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
   const fromBody = request.method === 'POST' && isForm ? formParameters(request).get('access_token') : undefined;
-  // Another scheme (Basic, ...) carries no access token: answered like no token at all.
+  // A Bearer header that does not parse (`Bearer a b`) is malformed (400); another scheme
+  // (Basic, ...) carries no access token and is answered like no token at all.
+  if (match === null && header !== undefined && /^bearer(\s|$)/i.test(header.trim())) {
+    throw invalidBearerRequest('the Authorization header must be "Bearer <token>"');
+  }
   const fromHeader = match === null ? undefined : match[1] || null;
   if (fromHeader === null) throw invalidBearerRequest('the Bearer scheme needs a token');
   if (fromHeader !== undefined && fromBody !== undefined) throw invalidBearerRequest('send the access token in one place only');
