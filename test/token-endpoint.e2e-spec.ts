@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { IssueAuthorizationCodeCommand, type AuthorizationCodeRequest } from '../src/authorization/commands/issue-authorization-code.command.js';
 import { CreateClientCommand } from '../src/clients/commands/create-client.command.js';
 import type { ClientMetadataInput } from '../src/clients/domain/client-metadata.js';
-import { loadConfig } from '../src/config/load-config.js';
 import { KeyRing } from '../src/keys/read-model/key-ring.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import type { RunningServer } from '../src/server.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 import { ProjectionsService } from '../src/storage/projections.service.js';
 
 const REDIRECT = 'https://rp.example/callback';
@@ -19,16 +15,14 @@ const context = { actor: 'test', correlationId: 'e2e' };
 const claims = { name: 'Alice Example', preferred_username: 'alice', picture: 'https://pics.example/a.png', email: 'alice@example.com', email_verified: true, groups: ['admins', 'ops'] };
 const insecure = { [oauth.allowInsecureRequests]: true };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'meshid-token-e2e-'));
+let meshid: TestServer;
 let server: RunningServer;
 let issuer: string;
 let as: oauth.AuthorizationServer;
 
 beforeAll(async () => {
-  const port = await freePort();
-  issuer = `http://127.0.0.1:${port}`;
-  const env = { MESHID_PORT: String(port), MESHID_ISSUER: issuer, MESHID_DATA_DIR: dataDir, MESHID_LOG_LEVEL: 'error' };
-  server = await startServer(loadConfig({ env, cwd: dataDir }));
+  meshid = await startTestServer();
+  ({ server, issuer } = meshid);
   const ring = server.app.get(KeyRing);
   await waitUntil(() => ring.hasSigningKey('RS256') && ring.hasSigningKey('ES256') && ring.hasSigningKey('EdDSA'));
   as = {
@@ -42,8 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await meshid?.close();
 });
 
 async function createClient(metadata: ClientMetadataInput, clientId?: string) {
@@ -267,16 +260,6 @@ describe('errors are RFC error bodies with no-store', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

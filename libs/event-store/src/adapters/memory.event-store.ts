@@ -24,30 +24,8 @@ import {
 } from '../validation.js';
 import { newEventId } from '../event-id.js';
 import { followLog } from './follow-log.js';
-import type { PreparedEvent } from '../validation.js';
+import { decodeEventRow, type EventRow } from './event-row.js';
 import { LogNotifier } from './log-notifier.js';
-
-/** An event as the memory log keeps it: payloads serialised, as a real store would hold them. */
-interface StoredEvent extends Omit<PreparedEvent, 'id'> {
-  id: string;
-  stream: string;
-  revision: bigint;
-  sequence: bigint;
-  createdAt: number;
-}
-
-function decode(event: StoredEvent): RecordedEvent {
-  return {
-    id: event.id,
-    stream: event.stream,
-    revision: event.revision,
-    position: sequencePosition(event.sequence),
-    type: event.type,
-    data: JSON.parse(event.data),
-    metadata: JSON.parse(event.metadata),
-    createdAt: new Date(event.createdAt),
-  };
-}
 
 /**
  * In-process event store for unit tests. The log is an array: an event's global sequence is
@@ -56,8 +34,8 @@ function decode(event: StoredEvent): RecordedEvent {
  * Payloads are kept serialised, so a reader can never mutate what was recorded.
  */
 export class MemoryEventStore implements EventStore {
-  private readonly log: StoredEvent[] = [];
-  private readonly streams = new Map<string, StoredEvent[]>();
+  private readonly log: EventRow[] = [];
+  private readonly streams = new Map<string, EventRow[]>();
   private readonly notifier = new LogNotifier();
   private closed = false;
 
@@ -71,19 +49,19 @@ export class MemoryEventStore implements EventStore {
     assertExpectedRevision(stream, expected, current);
     if (prepared.length === 0) {
       const last = existing[existing.length - 1];
-      return { nextExpectedRevision: current ?? -1n, position: sequencePosition(last?.sequence ?? 0n) };
+      return { nextExpectedRevision: current ?? -1n, position: sequencePosition(last?.position ?? 0n) };
     }
     let revision = current ?? -1n;
-    const createdAt = Date.now();
+    const created_at = BigInt(Date.now());
     for (const event of prepared) {
       revision += 1n;
-      const recorded: StoredEvent = { ...event, stream, revision, sequence: BigInt(this.log.length + 1), createdAt };
+      const recorded: EventRow = { ...event, stream, revision, position: BigInt(this.log.length + 1), created_at };
       this.log.push(recorded);
       existing.push(recorded);
     }
     this.streams.set(stream, existing);
     this.notifier.notify();
-    return { nextExpectedRevision: revision, position: sequencePosition(existing[existing.length - 1]!.sequence) };
+    return { nextExpectedRevision: revision, position: sequencePosition(existing[existing.length - 1]!.position) };
   }
 
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
@@ -100,7 +78,7 @@ export class MemoryEventStore implements EventStore {
       if (count >= maxCount) return;
       if (forwards ? event.revision < from : event.revision > from) continue;
       count += 1;
-      yield decode(event);
+      yield decodeEventRow(event);
     }
   }
 
@@ -119,7 +97,7 @@ export class MemoryEventStore implements EventStore {
       const event = this.log[index]!;
       if (!matchesFilter(filter, event.stream, event.type)) continue;
       count += 1;
-      yield decode(event);
+      yield decodeEventRow(event);
     }
   }
 
@@ -138,10 +116,10 @@ export class MemoryEventStore implements EventStore {
       closed: () => this.closed,
       fetchAfter: (cursor, limit) =>
         this.log.slice(Number(cursor), Number(cursor) + limit).map((event) => ({
-          sequence: event.sequence,
+          sequence: event.position,
           stream: event.stream,
           type: event.type,
-          decode: () => decode(event),
+          decode: () => decodeEventRow(event),
         })),
     });
   }
@@ -151,15 +129,15 @@ export class MemoryEventStore implements EventStore {
    * that long. The contract suite uses it to check revisions past 2^32 without writing them all.
    */
   seedStreamAt(stream: string, revision: bigint): void {
-    const event: StoredEvent = {
+    const event: EventRow = {
       id: newEventId(),
       stream: validateStreamName(stream),
       revision,
-      sequence: BigInt(this.log.length + 1),
+      position: BigInt(this.log.length + 1),
       type: 'StreamSeeded',
       data: '{}',
       metadata: '{"schemaVersion":1}',
-      createdAt: Date.now(),
+      created_at: BigInt(Date.now()),
     };
     this.log.push(event);
     this.streams.set(stream, [...(this.streams.get(stream) ?? []), event]);

@@ -27,7 +27,8 @@ import {
 import { followLog } from '../follow-log.js';
 import { LogNotifier } from '../log-notifier.js';
 import { ensureEventsSchema } from './schema.js';
-import { type EventRow, EventStatements } from './statements.js';
+import { EventStatements } from './statements.js';
+import { decodeEventRow } from '../event-row.js';
 
 export interface SqliteEventStoreOptions {
   /** Database file (`./data/meshid.db` by default in the app), or `:memory:`. */
@@ -147,7 +148,7 @@ export class SqliteEventStore implements EventStore {
     while (remaining > 0) {
       const limit = Math.min(PAGE_SIZE, remaining);
       const rows = (forwards ? this.statements.streamForwards : this.statements.streamBackwards).all(stream, cursor, limit);
-      for (const row of rows) yield decodeRow(row);
+      for (const row of rows) yield decodeEventRow(row);
       remaining -= rows.length;
       if (rows.length < limit) return;
       const last = rows[rows.length - 1]!.revision;
@@ -167,7 +168,7 @@ export class SqliteEventStore implements EventStore {
       const rows = (forwards ? this.statements.allForwards : this.statements.allBackwards).all(cursor, PAGE_SIZE);
       for (const row of rows) {
         if (!matchesFilter(filter, row.stream, row.type)) continue;
-        yield decodeRow(row);
+        yield decodeEventRow(row);
         if (--remaining === 0) return;
       }
       if (rows.length < PAGE_SIZE) return;
@@ -195,7 +196,7 @@ export class SqliteEventStore implements EventStore {
           sequence: row.position,
           stream: row.stream,
           type: row.type,
-          decode: () => decodeRow(row),
+          decode: () => decodeEventRow(row),
         })),
     });
   }
@@ -210,17 +211,4 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
   }
-}
-
-function decodeRow(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    stream: row.stream,
-    revision: row.revision,
-    position: sequencePosition(row.position),
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    createdAt: new Date(Number(row.created_at)),
-  };
 }

@@ -1,16 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { EventRow } from '../event-row.js';
 
-/** A row of `events` as read with safe integers (64-bit columns arrive as bigint). */
-export interface EventRow {
-  position: bigint;
-  id: string;
-  stream: string;
-  revision: bigint;
-  type: string;
-  data: string;
-  metadata: string;
-  created_at: bigint;
-}
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created_at';
 
