@@ -13,6 +13,7 @@ import { RotateRefreshTokenCommand, type RefreshPolicy } from './commands/rotate
 import { RotateRefreshTokenHandler } from './commands/rotate-refresh-token.handler.js';
 import { RefreshTokenRejectedError, type RefreshRejection } from './domain/grant.errors.js';
 import { grantStream } from './domain/grant.events.js';
+import { GrantLookup } from './read-model/grant-lookup.js';
 
 const hasher = new SecretHasher({ pepper: randomBytes(32), kek: { id: 'k', key: randomBytes(32) } });
 const context = { actor: 'grafana', correlationId: 'c-1' };
@@ -33,7 +34,7 @@ describe('grants and refresh tokens', () => {
     grant = { grantId: newGrantId(), clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email', 'offline_access'], claims: { email: 'a@example.com' }, authTime: 1, origin: 'authorization_code' };
     const issuer = new IssueGrantHandler(store, hasher, clock);
     issue = async (ttl = policy.ttlMs) => (await issuer.execute(new IssueGrantCommand(grant, ttl, context))).refreshToken!;
-    const rotator = new RotateRefreshTokenHandler(store, hasher, clock);
+    const rotator = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store));
     refresh = (token, o = {}) => rotator.execute(new RotateRefreshTokenCommand(token, o.clientId ?? 'grafana', o.scope, o.policy ?? policy, context));
     revoke = new RevokeGrantHandler(store);
   });
@@ -117,5 +118,28 @@ describe('grants and refresh tokens', () => {
     const stranger = newGrantId();
     expect((await revoke.execute(new RevokeGrantCommand(stranger, 'revoked_by_client', 'grafana', context))).revoked).toBe(false);
     expect(await collect(store.readStream(grantStream(stranger)))).toEqual([]);
+  });
+
+  it('keeps refreshing correctly when another process rotates the same grant', async () => {
+    const elsewhere = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store));
+    const viaElsewhere = (token: string) => elsewhere.execute(new RotateRefreshTokenCommand(token, 'grafana', undefined, policy, context));
+    const first = await issue();
+    const { refreshToken: second } = await refresh(first); // cached here at revision 1
+    const { refreshToken: third } = await viaElsewhere(second); // appended behind this handler's back
+    const { refreshToken: fourth } = await refresh(third); // so the cached grant must catch up
+    expect(await rejection(viaElsewhere(second))).toBe('reused');
+    expect(await rejection(refresh(fourth))).toBe('revoked');
+  });
+
+  it('reads only the events appended since the grant was last loaded', async () => {
+    const reads: Array<bigint | 'start' | 'end' | undefined> = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (stream, options) => {
+      if (stream === grantStream(grant.grantId)) reads.push(options?.fromRevision);
+      return readStream(stream, options);
+    };
+    let token = await issue();
+    for (let i = 0; i < 5; i++) ({ refreshToken: token } = await refresh(token));
+    expect(reads).toEqual(['start', 1n, 2n, 3n, 4n]);
   });
 });

@@ -1,6 +1,10 @@
 import type { EventMetadata, EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '#event-store';
 
-/** How an aggregate's state is rebuilt from its stream: a left fold of its events. */
+/**
+ * How an aggregate's state is rebuilt from its stream: a left fold of its events. `evolve` must
+ * leave what a state at an earlier revision sees unchanged: states are cached and folded onward
+ * (see AggregateCache).
+ */
 export interface Evolver<S> {
   readonly initial: S;
   evolve(state: S, event: RecordedEvent): S;
@@ -19,10 +23,20 @@ export interface CommandContext {
   ip?: string;
 }
 
-export async function loadAggregate<S>(store: EventStore, stream: string, evolver: Evolver<S>): Promise<LoadedAggregate<S>> {
-  let state = evolver.initial;
-  let revision: bigint | undefined;
-  for await (const event of store.readStream(stream)) {
+/**
+ * The aggregate of `stream`: its events folded from `evolver.initial`, or, given `known` (the
+ * aggregate as loaded earlier), only the events after `known.revision` folded onto it.
+ */
+export async function loadAggregate<S>(
+  store: EventStore,
+  stream: string,
+  evolver: Evolver<S>,
+  known?: LoadedAggregate<S>,
+): Promise<LoadedAggregate<S>> {
+  let state = known?.state ?? evolver.initial;
+  let revision = known?.revision;
+  const fromRevision = revision === undefined ? 'start' : revision + 1n;
+  for await (const event of store.readStream(stream, { fromRevision })) {
     state = evolver.evolve(state, event);
     revision = event.revision;
   }

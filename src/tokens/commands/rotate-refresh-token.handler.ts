@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '#event-store';
 import { Clock } from '../../common/clock.js';
-import { appendDecision, loadAggregate } from '../../common/event-sourcing/aggregate-stream.js';
+import { appendDecision } from '../../common/event-sourcing/aggregate-stream.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { RefreshTokenRejectedError } from '../domain/grant.errors.js';
 import {
@@ -12,9 +12,9 @@ import {
   REFRESH_TOKEN_ROTATED,
   type RefreshTokenRotated,
 } from '../domain/grant.events.js';
-import { grantEvolver } from '../domain/grant.evolver.js';
 import { decideRefresh } from '../domain/refresh-decision.js';
 import { newRefreshToken, parseRefreshToken } from '../domain/refresh-token.js';
+import { GrantLookup } from '../read-model/grant-lookup.js';
 import { RotateRefreshTokenCommand, type RotatedRefreshToken } from './rotate-refresh-token.command.js';
 
 @CommandHandler(RotateRefreshTokenCommand)
@@ -23,6 +23,7 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
+    private readonly grants: GrantLookup,
   ) {}
 
   /**
@@ -36,7 +37,7 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
     const stream = grantStream(parts.grantId);
     const digest = this.hasher.digest(parts.secret);
     for (let attempt = 0; ; attempt++) {
-      const loaded = await loadAggregate(this.store, stream, grantEvolver);
+      const loaded = await this.grants.load(parts.grantId);
       const isCurrent = loaded.state.currentDigest !== null && this.hasher.matches(parts.secret, loaded.state.currentDigest);
       const now = this.clock.now();
       const attemptData = { clientId: command.clientId, digest, isCurrent, requestedScope: command.requestedScope };

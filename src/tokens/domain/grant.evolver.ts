@@ -10,38 +10,55 @@ import {
   type RefreshTokenRotated,
 } from './grant.events.js';
 
+/** When a refresh token was rotated away, and by the event at which revision of the grant. */
+interface Rotation {
+  rotatedAt: number;
+  revision: bigint;
+}
+
 export interface GrantState {
   issued: GrantIssued | null;
+  /** The revision of the last event folded in (null: none yet). */
+  revision: bigint | null;
   currentDigest: string | null;
   refreshExpiresAt: number | null;
-  /** Refresh-token digests already rotated away, with when each was rotated (ms). */
-  rotatedAway: Map<string, number>;
+  /**
+   * Refresh-token digests already rotated away. Read it through `rotatedAwayAt`: the map grows in
+   * place (copying it on every rotation made each refresh O(n) in the grant's rotations), so a
+   * state cached at an earlier revision may share it with a newer one, and each entry says at
+   * which revision it was added.
+   */
+  rotatedAway: Map<string, Rotation>;
   revoked: GrantRevocationReason | null;
 }
 
+/** When `digest` was rotated away as of this state's revision, or undefined. */
+export function rotatedAwayAt(state: GrantState, digest: string): number | undefined {
+  const rotation = state.rotatedAway.get(digest);
+  return rotation !== undefined && state.revision !== null && rotation.revision <= state.revision ? rotation.rotatedAt : undefined;
+}
+
 export const grantEvolver: Evolver<GrantState> = {
-  initial: { issued: null, currentDigest: null, refreshExpiresAt: null, rotatedAway: new Map(), revoked: null },
+  initial: { issued: null, revision: null, currentDigest: null, refreshExpiresAt: null, rotatedAway: new Map(), revoked: null },
   evolve(state, event: RecordedEvent) {
+    const revision = event.revision;
     switch (event.type) {
       case GRANT_ISSUED: {
         const issued = event.data as GrantIssued;
-        // A fresh map per load: the rotations below add to it in place, so folding a grant that
-        // rotated n times costs O(n), not O(n^2) (copying the map each time made long-lived
-        // grants slower to refresh with every refresh).
-        const rotatedAway = new Map<string, number>();
-        return { ...state, issued, currentDigest: issued.refreshTokenDigest, refreshExpiresAt: issued.refreshExpiresAt, rotatedAway };
+        const rotatedAway = new Map<string, Rotation>();
+        return { ...state, revision, issued, currentDigest: issued.refreshTokenDigest, refreshExpiresAt: issued.refreshExpiresAt, rotatedAway };
       }
       case REFRESH_TOKEN_ROTATED: {
         const rotated = event.data as RefreshTokenRotated;
         // Only a damaged stream rotates before it was issued (and the map would be the shared initial one).
         if (state.issued === null) throw new Error(`${event.stream} rotates a refresh token before GrantIssued`);
-        state.rotatedAway.set(rotated.fromDigest, rotated.rotatedAt);
-        return { ...state, currentDigest: rotated.toDigest, refreshExpiresAt: rotated.refreshExpiresAt };
+        state.rotatedAway.set(rotated.fromDigest, { rotatedAt: rotated.rotatedAt, revision });
+        return { ...state, revision, currentDigest: rotated.toDigest, refreshExpiresAt: rotated.refreshExpiresAt };
       }
       case GRANT_REVOKED:
-        return { ...state, revoked: state.revoked ?? (event.data as GrantRevoked).reason };
+        return { ...state, revision, revoked: state.revoked ?? (event.data as GrantRevoked).reason };
       default:
-        return state;
+        return { ...state, revision };
     }
   },
 };

@@ -1,6 +1,6 @@
 import { RefreshTokenRejectedError } from './grant.errors.js';
 import type { GrantIssued } from './grant.events.js';
-import type { GrantState } from './grant.evolver.js';
+import { type GrantState, rotatedAwayAt } from './grant.evolver.js';
 
 export interface RefreshAttempt {
   clientId: string;
@@ -25,7 +25,7 @@ export function decideRefresh(state: GrantState, attempt: RefreshAttempt, now: n
   if (issued === null) throw new RefreshTokenRejectedError('unknown');
   if (issued.clientId !== attempt.clientId) throw new RefreshTokenRejectedError('client_mismatch');
   if (state.revoked !== null) throw new RefreshTokenRejectedError('revoked');
-  const rotatedAt = state.rotatedAway.get(attempt.digest);
+  const rotatedAt = rotatedAwayAt(state, attempt.digest);
   if (rotatedAt !== undefined) return now - rotatedAt < reuseGraceMs ? { kind: 'refuse_within_grace' } : { kind: 'revoke_for_reuse' };
   if (!attempt.isCurrent) throw new RefreshTokenRejectedError('unknown');
   if (state.refreshExpiresAt !== null && now > state.refreshExpiresAt) throw new RefreshTokenRejectedError('expired');
