@@ -417,7 +417,25 @@ const END_SESSION: Case[] = [
   { name: 'post_logout_redirect_uri oversized', request: () => endSession({ client_id: f.conf.id, post_logout_redirect_uri: `${LOGGED_OUT}?${BIG}` }), expect: { page: 400 } },
   { name: 'post_logout_redirect_uri for an unknown client', request: () => endSession({ client_id: 'nobody', post_logout_redirect_uri: LOGGED_OUT }), expect: { page: 400 } },
   { name: 'POST form with a repeated parameter', request: () => ({ path: '/end-session', form: { client_id: [f.conf.id, f.conf.id] } }), expect: { page: 400 } },
+  { name: 'a repeated confirm_token', request: () => ({ path: '/end-session', form: { confirm_token: ['a', 'a'] } }), expect: { page: 400 } },
+  { name: 'a confirm_token with a forged session cookie', request: () => ({ path: '/end-session', form: { confirm_token: 'a' }, headers: { cookie: `meshid_session=${'A'.repeat(22)}.${'B'.repeat(43)}` } }), expect: { page: 200 } },
   ...methods('/end-session', ['PUT', 'DELETE']),
+];
+
+// The consent form's answer: until its token is proved genuine nothing is trusted, so every
+// refusal is a page (never a redirect) and nothing is written.
+const consent = (form: Params): HttpRequest => ({ path: '/authorize/consent', form });
+const CONSENT: Case[] = [
+  { name: 'no consent_token', request: () => consent({ decision: 'allow' }), expect: { page: 400 } },
+  { name: 'a repeated consent_token', request: () => consent({ consent_token: ['a.b', 'a.b'], decision: 'allow' }), expect: { page: 400 } },
+  { name: 'a repeated decision', request: () => consent({ consent_token: 'a.b', decision: ['allow', 'deny'] }), expect: { page: 400 } },
+  { name: 'an oversized consent_token', request: () => consent({ consent_token: BIG, decision: 'allow' }), expect: { page: 400 } },
+  { name: 'a garbage consent_token', request: () => consent({ consent_token: 'garbage.garbage', decision: 'allow' }), expect: { page: 400 } },
+  { name: 'a consent_token signed as something else', request: () => consent({ consent_token: f.idToken, decision: 'allow' }), expect: { page: 400 } },
+  { name: 'no decision', request: () => consent({ consent_token: 'a.b' }), expect: { page: 400 } },
+  { name: 'a decision other than allow or deny', request: () => consent({ consent_token: 'a.b', decision: 'yes' }), expect: { page: 400 } },
+  { name: 'a JSON body', request: () => ({ path: '/authorize/consent', raw: '{"consent_token":"a.b","decision":"allow"}', headers: { 'content-type': 'application/json' } }), expect: { page: 400 } },
+  ...methods('/authorize/consent', ['GET', 'PUT', 'DELETE']),
 ];
 
 const WELL_KNOWN: Case[] = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json'].flatMap((path) =>
@@ -528,6 +546,7 @@ describe('bad input is refused with the protocol error and changes nothing', () 
     ['/introspect', INTROSPECT],
     ['/revoke', REVOKE],
     ['/end-session', END_SESSION],
+    ['/authorize/consent', CONSENT],
     ['discovery and JWKS', WELL_KNOWN],
   ] as const)('%s', (_endpoint, cases) => {
     it.each(cases.map((testCase) => [testCase.name, testCase] as const))('%s', async (_name, testCase) => {

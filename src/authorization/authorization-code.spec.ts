@@ -11,11 +11,15 @@ import { FixedClock } from '../common/clock.js';
 import type { ServerSecrets } from '../config/data-directory.js';
 import { SecretHasher } from '../crypto/secret-hasher.js';
 import { IssueAuthorizationCodeCommand, type AuthorizationCodeRequest } from './commands/issue-authorization-code.command.js';
-import { AUTHORIZATION_CODE_TTL_MS, IssueAuthorizationCodeHandler } from './commands/issue-authorization-code.handler.js';
+import { IssueAuthorizationCodeHandler } from './commands/issue-authorization-code.handler.js';
 import { RedeemAuthorizationCodeCommand } from './commands/redeem-authorization-code.command.js';
 import { RedeemAuthorizationCodeHandler } from './commands/redeem-authorization-code.handler.js';
 import { AuthorizationCodeRejectedError, type CodeRejection } from './domain/authorization-code.errors.js';
 import { authorizationCodeStream } from './domain/authorization-code.events.js';
+import { MeshidConfig } from '../config/meshid-config.js';
+
+/** The default lifetime of an authorization code. */
+const CODE_LIFETIME_MS = new MeshidConfig().authorizationCodeLifetime * 1000;
 
 const secrets: ServerSecrets = { pepper: randomBytes(32), kek: { id: 'kek-test', key: randomBytes(32) } };
 const hasher = new SecretHasher(secrets);
@@ -33,7 +37,7 @@ const request: AuthorizationCodeRequest = {
 };
 
 function harness(store: EventStore, clock = new FixedClock(Date.UTC(2026, 10, 23, 12))) {
-  const issue = new IssueAuthorizationCodeHandler(store, hasher, clock);
+  const issue = new IssueAuthorizationCodeHandler(store, hasher, clock, new MeshidConfig());
   const redeem = new RedeemAuthorizationCodeHandler(store, hasher, clock);
   const redeemWith = (code: string, overrides: Partial<{ clientId: string; redirectUri: string | undefined; verifier: string | undefined }> = {}) =>
     redeem.execute(
@@ -65,7 +69,7 @@ describe('authorization codes', () => {
   it('issues a code that redeems once into a grant, with what was issued', async () => {
     const { code, expiresAt } = await h.issue();
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(expiresAt).toBe(h.clock.now() + AUTHORIZATION_CODE_TTL_MS);
+    expect(expiresAt).toBe(h.clock.now() + CODE_LIFETIME_MS);
     const redeemed = await h.redeemWith(code);
     expect(redeemed.grantId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(redeemed.issued).toMatchObject({ clientId: 'grafana', subject: request.subject, nonce: request.nonce, scope: ['openid', 'email'] });
@@ -125,7 +129,7 @@ describe('authorization codes', () => {
   it('refuses an unknown code and one that has expired', async () => {
     expect(await rejection(h.redeemWith(SecretHasher.generate()))).toBe('unknown');
     const { code } = await h.issue();
-    h.clock.advance(AUTHORIZATION_CODE_TTL_MS + 1);
+    h.clock.advance(CODE_LIFETIME_MS + 1);
     expect(await rejection(h.redeemWith(code))).toBe('expired');
   });
 });

@@ -36,6 +36,12 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'devIdentity', names: ['MESHID_DEV_IDENTITY'], parse: text },
   { key: 'webfingerAccounts', names: ['MESHID_WEBFINGER_ACCOUNTS'], parse: list },
   { key: 'tokenExchange', names: ['MESHID_TOKEN_EXCHANGE', 'TSIDP_ENABLE_STS'], parse: flag },
+  { key: 'accessTokenAlg', names: ['MESHID_ACCESS_TOKEN_ALG'], parse: text },
+  { key: 'accessTokenLifetime', names: ['MESHID_ACCESS_TOKEN_LIFETIME'], parse: integer },
+  { key: 'idTokenLifetime', names: ['MESHID_ID_TOKEN_LIFETIME'], parse: integer },
+  { key: 'authorizationCodeLifetime', names: ['MESHID_AUTHORIZATION_CODE_LIFETIME'], parse: integer },
+  { key: 'refreshTokenReuseGrace', names: ['MESHID_REFRESH_TOKEN_REUSE_GRACE'], parse: integer },
+  { key: 'signingKeyRotationDays', names: ['MESHID_SIGNING_KEY_ROTATION_DAYS'], parse: integer },
   { key: 'logLevel', names: ['MESHID_LOG_LEVEL'], parse: text },
 ];
 

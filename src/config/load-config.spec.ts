@@ -31,6 +31,26 @@ describe('loadConfig', () => {
     expect(config.eventStore).toBe('sqlite');
     expect(config.identity).toEqual(['tailscale']);
     expect(config.tokenExchange).toBe(false);
+    expect(config).toMatchObject({
+      accessTokenAlg: 'RS256',
+      accessTokenLifetime: 300,
+      idTokenLifetime: 300,
+      authorizationCodeLifetime: 60,
+      refreshTokenReuseGrace: 0,
+      signingKeyRotationDays: 30,
+    });
+  });
+
+  it('reads token lifetimes, the access-token alg and the rotation interval', () => {
+    const { config } = load({
+      MESHID_ACCESS_TOKEN_ALG: 'EdDSA',
+      MESHID_ACCESS_TOKEN_LIFETIME: '900',
+      MESHID_ID_TOKEN_LIFETIME: '600',
+      MESHID_AUTHORIZATION_CODE_LIFETIME: '120',
+      MESHID_REFRESH_TOKEN_REUSE_GRACE: '5',
+      MESHID_SIGNING_KEY_ROTATION_DAYS: '7',
+    });
+    expect(config).toMatchObject({ accessTokenAlg: 'EdDSA', accessTokenLifetime: 900, idTokenLifetime: 600, authorizationCodeLifetime: 120, refreshTokenReuseGrace: 5, signingKeyRotationDays: 7 });
   });
 
   it('reads MESHID_* variables and tsidp variables', () => {
@@ -85,6 +105,12 @@ describe('loadConfig', () => {
     [{ MESHID_DEV_IDENTITY: '{"name":"no login"}' }, 'devIdentity (from MESHID_DEV_IDENTITY)'],
     [{ TSIDP_ENABLE_STS: 'maybe' }, 'tokenExchange (from TSIDP_ENABLE_STS) = "maybe": expected true or false'],
     [{ MESHID_SQLITE_DURABILITY: 'extra' }, 'sqliteDurability (from MESHID_SQLITE_DURABILITY)'],
+    [{ MESHID_ACCESS_TOKEN_ALG: 'HS256' }, 'accessTokenAlg (from MESHID_ACCESS_TOKEN_ALG) = "HS256": expected one of RS256, ES256, EdDSA'],
+    [{ MESHID_ACCESS_TOKEN_LIFETIME: '30' }, 'accessTokenLifetime (from MESHID_ACCESS_TOKEN_LIFETIME) = 30: expected an integer number of seconds from 60 to 86400'],
+    [{ MESHID_ID_TOKEN_LIFETIME: '5m' }, 'idTokenLifetime (from MESHID_ID_TOKEN_LIFETIME) = "5m"'],
+    [{ MESHID_AUTHORIZATION_CODE_LIFETIME: '3600' }, 'authorizationCodeLifetime (from MESHID_AUTHORIZATION_CODE_LIFETIME) = 3600'],
+    [{ MESHID_REFRESH_TOKEN_REUSE_GRACE: '-1' }, 'refreshTokenReuseGrace (from MESHID_REFRESH_TOKEN_REUSE_GRACE) = -1'],
+    [{ MESHID_SIGNING_KEY_ROTATION_DAYS: '0' }, 'signingKeyRotationDays (from MESHID_SIGNING_KEY_ROTATION_DAYS) = 0'],
   ])('refuses %j naming the key and the expected form', (env, message) => {
     const problems = problemsOf(() => load(env));
     expect(problems.join('\n')).toContain(message);

@@ -10,6 +10,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { SIGNING_ALGS, type SigningAlg } from '../keys/domain/signing-keys.events.js';
 import { IsCidrList, IsDevIdentity, IsIssuerUrl, IsNonEmptyStringList } from './config-validators.js';
 
 export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
@@ -82,6 +83,47 @@ export class MeshidConfig {
   @IsBoolean()
   tokenExchange = false;
 
+  /**
+   * MESHID_ACCESS_TOKEN_ALG: how access tokens are signed. RS256 by default, because RFC 9068
+   * §4 has every resource server support it; ES256 and EdDSA cost a small fraction of the CPU.
+   */
+  @IsIn(SIGNING_ALGS)
+  accessTokenAlg: SigningAlg = 'RS256';
+
+  /** MESHID_ACCESS_TOKEN_LIFETIME: seconds an access token is valid (tsidp: 300). */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  accessTokenLifetime = 300;
+
+  /** MESHID_ID_TOKEN_LIFETIME: seconds an ID token is valid. */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  idTokenLifetime = 300;
+
+  /** MESHID_AUTHORIZATION_CODE_LIFETIME: seconds a code may wait for its redemption. */
+  @IsInt()
+  @Min(10)
+  @Max(600)
+  authorizationCodeLifetime = 60;
+
+  /**
+   * MESHID_REFRESH_TOKEN_REUSE_GRACE: seconds after a rotation in which presenting the token just
+   * rotated away is refused without revoking the grant (a client retrying a request whose answer
+   * it lost). 0, the default, revokes on any reuse.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  refreshTokenReuseGrace = 0;
+
+  /** MESHID_SIGNING_KEY_ROTATION_DAYS: age in days at which a signing key is replaced. */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  signingKeyRotationDays = 30;
+
   /** MESHID_LOG_LEVEL: the most detailed level logged. */
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'log';
@@ -102,5 +144,11 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   devIdentity: 'a login name (alice@example.com) or a JSON object with a string "login"',
   webfingerAccounts: 'a comma-separated list of addresses such as alice@example.com',
   tokenExchange: 'true or false (1 or 0)',
+  accessTokenAlg: `one of ${SIGNING_ALGS.join(', ')}`,
+  accessTokenLifetime: 'an integer number of seconds from 60 to 86400',
+  idTokenLifetime: 'an integer number of seconds from 60 to 86400',
+  authorizationCodeLifetime: 'an integer number of seconds from 10 to 600',
+  refreshTokenReuseGrace: 'an integer number of seconds from 0 to 300',
+  signingKeyRotationDays: 'an integer number of days from 1 to 365',
   logLevel: `one of ${LOG_LEVELS.join(', ')}`,
 };

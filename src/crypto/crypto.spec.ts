@@ -20,6 +20,16 @@ describe('SecretHasher', () => {
     expect(hasher.matches(secret, '')).toBe(false);
   });
 
+  it('MACs per purpose: a MAC verifies for its purpose and data only, in its one spelling', () => {
+    const mac = hasher.mac('consent token', 'payload');
+    expect(hasher.verifyMac('consent token', 'payload', mac)).toBe(true);
+    expect(hasher.verifyMac('session form token', 'payload', mac)).toBe(false);
+    expect(hasher.verifyMac('consent token', 'payload2', mac)).toBe(false);
+    expect(hasher.verifyMac('consent token', 'payload', `${mac}=`)).toBe(false);
+    expect(hasher.verifyMac('consent token', 'payload', '')).toBe(false);
+    expect(mac).not.toBe(hasher.digest('payload'));
+  });
+
   it('depends on the pepper', () => {
     const other = new SecretHasher({ ...secrets, pepper: randomBytes(32) });
     expect(other.digest('same')).not.toBe(hasher.digest('same'));

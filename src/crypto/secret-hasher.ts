@@ -25,6 +25,26 @@ export class SecretHasher {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
+  /**
+   * base64url HMAC-SHA-256 of `data` under a key derived from the pepper for `purpose` alone
+   * (HKDF-style: HMAC(pepper, "meshid mac: " + purpose)), for values meshid signs and later
+   * checks itself (consent tokens, CSRF tokens). A separate key per purpose means a MAC made for
+   * one use is never accepted for another, nor equal to a stored secret's digest.
+   */
+  mac(purpose: string, data: string): string {
+    const key = createHmac('sha256', this.secrets.pepper).update(`meshid mac: ${purpose}`, 'utf8').digest();
+    return createHmac('sha256', key).update(data, 'utf8').digest('base64url');
+  }
+
+  /** Whether `mac` is `mac(purpose, data)`, compared in constant time. */
+  verifyMac(purpose: string, data: string, mac: string): boolean {
+    // The text itself is compared, not its decoding: base64url decoding skips stray characters
+    // and ignores the last character's spare bits, and a MAC must have one spelling only.
+    const expected = Buffer.from(this.mac(purpose, data), 'utf8');
+    const actual = Buffer.from(mac, 'utf8');
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+
   /** A new random secret: 32 bytes, base64url (43 characters). */
   static generate(bytes = 32): string {
     return randomBytes(bytes).toString('base64url');

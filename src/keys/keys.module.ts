@@ -3,7 +3,8 @@ import { Clock } from '../common/clock.js';
 import { EnsureSigningKeysHandler } from './commands/ensure-signing-keys.handler.js';
 import { RotateSigningKeysHandler } from './commands/rotate-signing-keys.handler.js';
 import { SigningKeysWriter } from './commands/signing-keys.writer.js';
-import { DEFAULT_ROTATION_POLICY } from './domain/rotation-policy.js';
+import { MeshidConfig } from '../config/meshid-config.js';
+import { rotationPolicyFor } from './domain/rotation-policy.js';
 import { JwksController } from './http/jwks.controller.js';
 import { ROTATION_POLICY } from './keys.tokens.js';
 import { KeyRing } from './read-model/key-ring.js';
@@ -19,7 +20,7 @@ import { SigningKeysQuery } from './read-model/signing-keys.query.js';
   controllers: [JwksController],
   providers: [
     Clock,
-    { provide: ROTATION_POLICY, useValue: DEFAULT_ROTATION_POLICY },
+    { provide: ROTATION_POLICY, useFactory: rotationPolicyFor, inject: [MeshidConfig] },
     SigningKeysWriter,
     EnsureSigningKeysHandler,
     RotateSigningKeysHandler,

@@ -39,8 +39,9 @@ export class ProjectionsService implements OnApplicationBootstrap {
     }
   }
 
-  waitFor(position: Position, timeoutMs: number): Promise<void> {
-    return this.runner.waitFor(position, timeoutMs);
+  /** See ProjectionRunner.waitFor: `names` limits the wait to the projections a write concerns. */
+  waitFor(position: Position, timeoutMs: number, names?: readonly string[]): Promise<void> {
+    return this.runner.waitFor(position, timeoutMs, names);
   }
 
   status() {

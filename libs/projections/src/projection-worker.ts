@@ -63,13 +63,16 @@ export class ProjectionWorker {
    */
   start(): Promise<void> {
     if (this.loop !== null) throw new ProjectionError(`projection "${this.projection.name}" is already running`);
-    this.checkpoint = this.checkpoints.get(this.projection.name);
+    const stored = this.checkpoints.get(this.projection.name);
+    // A reactor's stored checkpoint may hide reactions a crash cut short: it is only shown to
+    // `waitFor` once the outbox has been drained (in `follow`).
+    this.checkpoint = this.projection.react === undefined ? stored : null;
     this.caughtUp = false;
     this.error = null;
     const caughtUp = new Promise<void>((resolve, reject) => (this.catchUp = { resolve, reject }));
     const controller = new AbortController();
     this.controller = controller;
-    this.loop = this.follow(controller.signal).finally(() => {
+    this.loop = this.follow(controller.signal, stored).finally(() => {
       this.loop = null;
       this.controller = null;
       this.caughtUp = false;
@@ -86,12 +89,17 @@ export class ProjectionWorker {
     await this.loop;
   }
 
-  private async follow(signal: AbortSignal): Promise<void> {
+  private async follow(signal: AbortSignal, from: Position | null): Promise<void> {
     const { name, filter } = this.projection;
+    if (this.projection.react !== undefined) {
+      if (!(await this.react())) return;
+      this.checkpoint = from;
+      this.onProgress();
+    }
     try {
-      const source = this.store.subscribeAll({ fromPosition: this.checkpoint ?? 'start', filter, signal });
+      const source = this.store.subscribeAll({ fromPosition: from ?? 'start', filter, signal });
       for await (const batch of batchMessages(source, this.batchSize)) {
-        if (batch.position !== null) this.commitBatch(batch);
+        if (batch.position !== null) await this.commitBatch(batch);
         if (this.error !== null) return;
         if (batch.caughtUp) {
           this.caughtUp = true;
@@ -107,7 +115,7 @@ export class ProjectionWorker {
     }
   }
 
-  private commitBatch(batch: SubscriptionBatch): void {
+  private async commitBatch(batch: SubscriptionBatch): Promise<void> {
     let result: CommitResult;
     try {
       result = this.commit(batch);
@@ -121,6 +129,8 @@ export class ProjectionWorker {
       );
       return;
     }
+    // A reactor's commit counts for `waitFor` only once its reaction is done (see Projection.react).
+    if (result.reached !== null && !(await this.react())) return;
     if (result.reached !== null) this.checkpoint = result.reached;
     const last = result.last;
     if (last !== null) {
@@ -152,6 +162,18 @@ export class ProjectionWorker {
     }
     this.checkpoints.save(this.projection.name, batch.position!);
     return { reached: batch.position, last, failure: null };
+  }
+
+  /** Runs the projection's reaction, if it has one; false (and the projection failed) if it threw. */
+  private async react(): Promise<boolean> {
+    if (this.projection.react === undefined) return true;
+    try {
+      await this.projection.react(this.db);
+      return true;
+    } catch (error) {
+      this.fail(new ProjectionInterruptedError(this.projection.name, 'its reaction failed', error));
+      return false;
+    }
   }
 
   /**

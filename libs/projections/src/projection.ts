@@ -21,4 +21,14 @@ export interface Projection {
   /** The tables it owns, emptied by `rebuild`. */
   readonly tables: readonly string[];
   apply(event: RecordedEvent, db: Database.Database): void;
+  /**
+   * Optional, for reactors (projections whose events cause commands). `apply` cannot await, so
+   * it records the work to do in the projection's own tables (an outbox, committed with the
+   * checkpoint); `react` is awaited after every commit and once at start, does that work and
+   * clears it. The work therefore survives a crash between commit and reaction and is done at
+   * least once: reactions must be idempotent. `waitFor` counts a position as reached only once
+   * the reaction to it has resolved. A throw stops the projection; its outbox is retried on the
+   * next start.
+   */
+  react?(db: Database.Database): Promise<void>;
 }

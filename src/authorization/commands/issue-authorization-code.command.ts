@@ -9,6 +9,7 @@ export type AuthorizationCodeRequest = Pick<AuthorizationCodeIssued, 'clientId' 
   nonce?: string;
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
+  sessionId?: string;
 };
 
 export interface IssuedAuthorizationCode {

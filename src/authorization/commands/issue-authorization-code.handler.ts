@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { Clock } from '../../common/clock.js';
 import { appendDecision } from '../../common/event-sourcing/aggregate-stream.js';
+import { MeshidConfig } from '../../config/meshid-config.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import {
   AUTHORIZATION_CODE_ISSUED,
@@ -11,21 +12,19 @@ import {
 } from '../domain/authorization-code.events.js';
 import { IssueAuthorizationCodeCommand, type IssuedAuthorizationCode } from './issue-authorization-code.command.js';
 
-/** How long a code may wait for its redemption (the issue's default; tsidp meant 5 minutes). */
-export const AUTHORIZATION_CODE_TTL_MS = 60_000;
-
 @CommandHandler(IssueAuthorizationCodeCommand)
 export class IssueAuthorizationCodeHandler implements ICommandHandler<IssueAuthorizationCodeCommand> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
+    @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
   /** One event per code, in a stream of its own created with `no_stream`. */
   async execute({ request, context }: IssueAuthorizationCodeCommand): Promise<IssuedAuthorizationCode> {
     const code = SecretHasher.generate();
-    const expiresAt = this.clock.now() + AUTHORIZATION_CODE_TTL_MS;
+    const expiresAt = this.clock.now() + this.config.authorizationCodeLifetime * 1000;
     const data: AuthorizationCodeIssued = {
       clientId: request.clientId,
       redirectUri: request.redirectUri,
@@ -37,6 +36,7 @@ export class IssueAuthorizationCodeHandler implements ICommandHandler<IssueAutho
       nonce: request.nonce ?? null,
       codeChallenge: request.codeChallenge ?? null,
       codeChallengeMethod: request.codeChallenge ? (request.codeChallengeMethod ?? 'S256') : null,
+      sessionId: request.sessionId ?? null,
     };
     const stream = authorizationCodeStream(this.hasher.digest(code));
     const { position } = await appendDecision(this.store, stream, { revision: undefined }, [{ type: AUTHORIZATION_CODE_ISSUED, data }], context);

@@ -22,6 +22,11 @@ export interface AuthorizationCodeIssued extends JsonObject {
   nonce: string | null;
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain' | null;
+  /**
+   * The browser session of the sign-in, carried on to the grant (and `sid`). Absent from codes
+   * issued before sessions: read it as `?? null`.
+   */
+  sessionId?: string | null;
 }
 
 export interface AuthorizationCodeRedeemed extends JsonObject {

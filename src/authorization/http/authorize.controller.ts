@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Controller, Get, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientDirectory } from '../../clients/read-model/client-directory.js';
-import { Clock } from '../../common/clock.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { IdentityService } from '../../policy/identity.service.js';
-import { IssueAuthorizationCodeCommand } from '../commands/issue-authorization-code.command.js';
-import { type AuthorizeErrorCode, validateAuthorizeRequest } from './authorize-request.js';
-import { sendPage, sendRedirect } from './html-page.js';
-import { formBody, readParameters, withQuery } from './request-parameters.js';
+import { BrowserSessions } from '../../sessions/browser-sessions.js';
+import { AuthorizationResponses } from './authorization-responses.js';
+import { validateAuthorizeRequest } from './authorize-request.js';
+import { sendConsentPage } from './consent-page.js';
+import { ConsentTokens } from './consent-token.js';
+import { sendPage } from './html-page.js';
+import { formBody, readParameters } from './request-parameters.js';
+
+/** Where the consent page posts its answer (ConsentController). */
+export const CONSENT_PATH = '/authorize/consent';
 
 /**
  * `GET /authorize` and `POST /authorize` (OIDC Core §3.1.2, authorization code flow only).
  * GET reads the query, POST the form body. Errors before the client and its redirect URI are
  * trusted are HTML pages; every later error is redirected with `error`, `error_description`,
- * `state` and `iss` (RFC 9207). Success issues a code (one event) and redirects with it.
+ * `state` and `iss` (RFC 9207). Success joins (or starts) the browser session, then issues a
+ * code (one event) and redirects with it, or with prompt=consent shows the consent page first.
  */
 @Controller()
 export class AuthorizeController {
@@ -24,9 +29,10 @@ export class AuthorizeController {
   constructor(
     private readonly clients: ClientDirectory,
     private readonly identities: IdentityService,
-    private readonly commandBus: CommandBus,
-    private readonly config: MeshidConfig,
-    private readonly clock: Clock,
+    private readonly sessions: BrowserSessions,
+    private readonly consents: ConsentTokens,
+    private readonly responses: AuthorizationResponses,
+    @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
   @Get('authorize')
@@ -48,10 +54,8 @@ export class AuthorizeController {
       ]);
       return;
     }
-    const redirectError = (redirectUri: string, error: AuthorizeErrorCode, description: string, state: string | undefined) =>
-      sendRedirect(reply, withQuery(redirectUri, { error, error_description: description, state, iss: this.config.issuer }));
     if (validation.kind === 'redirect') {
-      redirectError(validation.redirectUri, validation.error, validation.description, validation.state);
+      this.responses.redirectError(reply, validation.redirectUri, validation.error, validation.description, validation.state);
       return;
     }
 
@@ -59,41 +63,34 @@ export class AuthorizeController {
     const identity = await this.identities.identify(request);
     if (identity === null) {
       if (valid.prompt.has('none')) {
-        redirectError(valid.redirectUri, 'login_required', 'no identity could be established for this request', valid.state);
+        this.responses.redirectError(reply, valid.redirectUri, 'login_required', 'no identity could be established for this request', valid.state);
         return;
       }
-      sendPage(reply, 401, 'Not signed in', [
-        'None of the configured identity resolvers recognised you, so meshid cannot sign you in.',
-        'On a tailnet, reach meshid through Tailscale. To try meshid on this machine, set MESHID_DEV_IDENTITY (it works on loopback only).',
-      ]);
+      this.responses.notSignedIn(reply);
       return;
     }
 
-    // Every identity source so far authenticates on each request (no interactive sign-in, no
-    // session): the person is freshly authenticated, which satisfies prompt=login and any
-    // max_age. Consent and account-selection screens come with local accounts.
-    const authTime = Math.floor(this.clock.now() / 1000);
-    const correlationId = randomUUID();
+    // Every identity source so far authenticates each request itself (no password, no form):
+    // the person is freshly authenticated, which satisfies prompt=login and any max_age;
+    // prompt=login only insists on a new session rather than the cookie's. select_account
+    // proceeds: a connection has exactly one identity, so there is no account to choose.
+    const context = { actor: identity.subject, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) };
+    let sessionId: string;
     try {
-      const issued = await this.commandBus.execute(
-        new IssueAuthorizationCodeCommand(
-          {
-            clientId: valid.client.clientId,
-            redirectUri: valid.redirectUri,
-            scope: valid.scope,
-            subject: identity.subject,
-            claims: structuredClone(identity.claims),
-            authTime,
-            ...(valid.nonce !== undefined ? { nonce: valid.nonce } : {}),
-            ...(valid.codeChallenge !== undefined ? { codeChallenge: valid.codeChallenge, codeChallengeMethod: valid.codeChallengeMethod! } : {}),
-          },
-          { actor: identity.subject, correlationId, ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) },
-        ),
-      );
-      sendRedirect(reply, withQuery(valid.redirectUri, { code: issued.code, state: valid.state, iss: this.config.issuer }));
+      sessionId = await this.sessions.establish(request, reply, identity.subject, valid.prompt.has('login'), context);
     } catch (error) {
-      this.logger.error(`could not issue an authorization code (correlation ${correlationId}): ${(error as Error).message}`);
-      redirectError(valid.redirectUri, 'server_error', 'the authorization code could not be issued', valid.state);
+      this.logger.error(`could not establish a session (correlation ${context.correlationId}): ${(error as Error).message}`);
+      this.responses.redirectError(reply, valid.redirectUri, 'server_error', 'the sign-in session could not be recorded', valid.state);
+      return;
     }
+
+    // prompt=consent: ask before answering. (prompt=none never gets here with consent: the
+    // validation refuses none combined with anything, so prompt=none never shows a page.)
+    if (valid.prompt.has('consent')) {
+      const token = this.consents.issue(valid, sessionId);
+      sendConsentPage(reply, this.config.issuer + CONSENT_PATH, valid.client, valid.scope, identity.login, token);
+      return;
+    }
+    await this.responses.issueCode(reply, { ...valid, clientId: valid.client.clientId }, identity, sessionId, context);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   DEFAULT_ROTATION_POLICY,
+  rotationPolicyFor,
   decisionEvents,
   jwksMaxAgeSeconds,
   nextDueAt,
@@ -105,5 +106,14 @@ describe('rotation policy', () => {
     // 365 / 30 → 12 rotations after the first key, per alg.
     expect(Object.values(state.keys).filter((key) => key.alg === 'EdDSA')).toHaveLength(13);
     expect(publishedKeys(state, T0 + 365 * DAY).filter((key) => key.alg === 'EdDSA').length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('rotationPolicyFor', () => {
+  it('takes the rotation interval from the configuration and keeps keys published past the longest token', () => {
+    const policy = rotationPolicyFor({ signingKeyRotationDays: 7, accessTokenLifetime: 300, idTokenLifetime: 600 });
+    expect(policy).toMatchObject({ rotationIntervalMs: 7 * DAY, maxTokenLifetimeMs: DAY, prePublicationMs: DEFAULT_ROTATION_POLICY.prePublicationMs });
+    // Short-lived tokens still leave a day for an expired ID token to serve as id_token_hint.
+    expect(rotationPolicyFor({ signingKeyRotationDays: 30, accessTokenLifetime: 86_400, idTokenLifetime: 60 }).maxTokenLifetimeMs).toBe(DAY);
   });
 });

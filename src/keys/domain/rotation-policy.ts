@@ -1,3 +1,4 @@
+import type { MeshidConfig } from '../../config/meshid-config.js';
 import type { SealedSecret } from '../../crypto/key-encryption.js';
 import { type PublicJwk, SIGNING_ALGS, type SigningAlg, type SigningKeyEvent } from './signing-keys.events.js';
 import type { SigningKeyRecord, SigningKeyStatus, SigningKeysState } from './signing-keys.evolver.js';
@@ -28,6 +29,18 @@ export const DEFAULT_ROTATION_POLICY: RotationPolicy = {
   maxTokenLifetimeMs: DAY,
   checkIntervalMs: 5 * MINUTE,
 };
+
+/**
+ * The policy for a configuration: its rotation interval, and its token lifetimes, with a floor of
+ * a day so that an expired ID token can still serve as `id_token_hint` at logout for that long.
+ */
+export function rotationPolicyFor(config: Pick<MeshidConfig, 'signingKeyRotationDays' | 'accessTokenLifetime' | 'idTokenLifetime'>): RotationPolicy {
+  return {
+    ...DEFAULT_ROTATION_POLICY,
+    rotationIntervalMs: config.signingKeyRotationDays * DAY,
+    maxTokenLifetimeMs: Math.max(DAY, config.accessTokenLifetime * 1000, config.idTokenLifetime * 1000),
+  };
+}
 
 /**
  * JWKS `max-age` in seconds: a quarter of the pre-publication delay, at most 5 minutes, so a

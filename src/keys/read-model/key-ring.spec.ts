@@ -40,24 +40,64 @@ async function setup() {
 }
 
 describe('KeyRing', () => {
-  it('signs with each active key, verifiably with the published JWK', async () => {
+  it('signs JWTs with each active key, verifiably with the published JWK', async () => {
     const { ring, decide } = await setup();
     expect(() => ring.signingKey('RS256')).toThrow('no active RS256 signing key');
     await decide();
     const { keys } = ring.jwks();
     expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
     for (const alg of SIGNING_ALGS) {
-      const { kid, signature } = ring.sign(alg, 'header.payload');
-      const jwk = keys.find((key) => key.kid === kid)!;
+      const token = ring.signJwt(alg, 'JWT', { sub: 'alice', n: 1 });
+      const [headerSegment, payloadSegment, signatureSegment] = token.split('.') as [string, string, string];
+      const header = JSON.parse(Buffer.from(headerSegment, 'base64url').toString()) as { kid: string };
+      expect(header).toEqual({ alg, kid: ring.signingKey(alg).kid, typ: 'JWT' });
+      const jwk = keys.find((key) => key.kid === header.kid)!;
       expect(jwk).toMatchObject({ alg, use: 'sig' });
       expect(jwk).not.toHaveProperty('d');
-      expect(jwkThumbprint(jwk)).toBe(kid);
+      expect(jwkThumbprint(jwk)).toBe(header.kid);
+      // An independent verifier (node:crypto with the published JWK) accepts it...
       const publicKey = createPublicKey({ key: jwk as never, format: 'jwk' });
-      expect(jwsVerify(alg, publicKey, 'header.payload', signature)).toBe(true);
-      expect(jwsVerify(alg, publicKey, 'header.tampered', signature)).toBe(false);
+      const signature = Buffer.from(signatureSegment, 'base64url');
+      expect(jwsVerify(alg, publicKey, `${headerSegment}.${payloadSegment}`, signature)).toBe(true);
+      // ...and so does the ring, which refuses it when the payload is changed.
+      expect(ring.verifyJwt(token, SIGNING_ALGS)).toEqual({ header, payload: { sub: 'alice', n: 1 } });
+      const forged = Buffer.from(JSON.stringify({ sub: 'mallory', n: 1 })).toString('base64url');
+      expect(ring.verifyJwt(`${headerSegment}.${forged}.${signatureSegment}`, SIGNING_ALGS)).toBeNull();
+      expect(ring.verifyJwt(token, SIGNING_ALGS.filter((other) => other !== alg))).toBeNull();
     }
     expect(ring.signingKey('ES256').privateKey.asymmetricKeyType).toBe('ec');
     expect(keys.find((key) => key.alg === 'RS256')!.n).toHaveLength(342); // 2048 bits in base64url
+  });
+
+  it('never lets a token choose how it is verified, and refuses malformed tokens', async () => {
+    const { ring, decide } = await setup();
+    await decide();
+    const token = ring.signJwt('ES256', 'at+jwt', { sub: 'alice' });
+    const [headerSegment, payloadSegment, signatureSegment] = token.split('.') as [string, string, string];
+    const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = JSON.parse(Buffer.from(headerSegment, 'base64url').toString()) as Record<string, unknown>;
+    const withHeader = (changed: Record<string, unknown>) => `${segment(changed)}.${payloadSegment}.${signatureSegment}`;
+    const refused = [
+      withHeader({ ...header, alg: 'none' }),
+      withHeader({ ...header, alg: 'RS256' }), // the EC key's kid with another alg
+      withHeader({ ...header, alg: 'HS256' }),
+      withHeader({ ...header, kid: 'unknown' }),
+      withHeader({ alg: 'ES256', typ: 'at+jwt' }), // no kid
+      withHeader({ ...header, crit: ['exp'] }),
+      withHeader({ ...header, kid: 7 }),
+      `${headerSegment}.${payloadSegment}.`,
+      `${headerSegment}.${payloadSegment}`,
+      `${headerSegment}.${payloadSegment}.${signatureSegment}.x`,
+      `${headerSegment}.${payloadSegment}.${signatureSegment.slice(4)}`, // signature of the wrong length
+      `${headerSegment}.${segment([1, 2])}.${signatureSegment}`,
+      `${headerSegment}.${Buffer.from('not json').toString('base64url')}.${signatureSegment}`,
+      `${headerSegment}.${payloadSegment}.${signatureSegment}!`,
+      `${headerSegment}.${'A'.repeat(17 * 1024)}.${signatureSegment}`,
+      '',
+      'a.b.c',
+    ];
+    for (const candidate of refused) expect(ring.verifyJwt(candidate, SIGNING_ALGS)).toBeNull();
+    expect(ring.verifyJwt(token, SIGNING_ALGS)).not.toBeNull();
   });
 
   it('publishes a rotated key before it signs and the old one until unpublishAfter', async () => {

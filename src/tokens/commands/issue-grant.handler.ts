@@ -21,6 +21,7 @@ export class IssueGrantHandler implements ICommandHandler<IssueGrantCommand> {
     const refresh = refreshTokenTtlMs === null ? null : newRefreshToken(grant.grantId);
     const data: GrantIssued = {
       ...grant,
+      sessionId: grant.sessionId ?? null,
       refreshTokenDigest: refresh && this.hasher.digest(refresh.secret),
       refreshExpiresAt: refreshTokenTtlMs === null ? null : this.clock.now() + refreshTokenTtlMs,
     };

@@ -16,6 +16,12 @@ export interface GrantIssued extends JsonObject {
   claims: JsonObject;
   authTime: number;
   origin: 'authorization_code' | 'client_credentials';
+  /**
+   * The browser session the person signed in under (`sid` in ID tokens; its logout revokes the
+   * grant); null for client_credentials. Absent from grants recorded before sessions: read it as
+   * `?? null`.
+   */
+  sessionId?: string | null;
   /** HMAC of the current refresh token's secret, or null when the grant has none. */
   refreshTokenDigest: string | null;
   /** Milliseconds since the epoch; refresh tokens slide, each rotation sets a new expiry. */
@@ -41,6 +47,8 @@ export type GrantRevocationReason =
   | 'authorization_code_reuse'
   | 'revoked_by_client'
   | 'logout'
+  /** The browser session it was issued under ended (SessionGrantsReactor). */
+  | 'session_ended'
   | 'administrator';
 
 export interface GrantRevoked extends JsonObject {

@@ -49,7 +49,7 @@ export class IntrospectionController {
   }
 
   private async accessToken(token: string): Promise<Introspection> {
-    const claims = await this.verifier.verify(token);
+    const claims = this.verifier.verify(token);
     if (claims === null || this.revoked.has(claims.gid)) return INACTIVE;
     const { client_id, sub, scope, exp, iat, iss, jti, aud } = claims;
     return { active: true, client_id, sub, scope, exp, iat, iss, jti, aud, token_type: 'Bearer' };

@@ -60,7 +60,7 @@ export class RevocationController {
       const isCurrent = issued?.clientId === client.clientId && currentDigest !== null && this.hasher.matches(refresh.secret, currentDigest);
       return isCurrent ? refresh.grantId : null;
     }
-    const claims = await this.verifier.verify(token);
+    const claims = this.verifier.verify(token);
     return claims !== null && claims.client_id === client.clientId ? claims.gid : null;
   }
 

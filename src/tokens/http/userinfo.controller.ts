@@ -35,7 +35,7 @@ export class UserinfoController {
 
   private userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
     return asOAuthEndpoint(async () => {
-      const claims = await this.verifier.verify(bearerToken(request));
+      const claims = this.verifier.verify(bearerToken(request));
       if (claims === null) throw invalidToken('the access token is invalid or has expired');
       if (this.revoked.has(claims.gid)) throw invalidToken('the access token has been revoked');
       const scope = claims.scope.split(' ').filter(Boolean);

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { Clock } from '../../common/clock.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { SIGNING_ALGS } from '../../keys/domain/signing-keys.events.js';
 import { KeyRing } from '../../keys/read-model/key-ring.js';
 
 /** The claims of a valid meshid access token. */
-export interface AccessTokenClaims extends JWTPayload {
+export interface AccessTokenClaims {
   iss: string;
   sub: string;
+  aud: string | string[];
   client_id: string;
   scope: string;
   jti: string;
@@ -18,14 +18,13 @@ export interface AccessTokenClaims extends JWTPayload {
 }
 
 /**
- * Checks a meshid access token: signature against the published keys (JWKS, so a token signed
- * just before a rotation stays valid until it expires), `typ: at+jwt`, issuer and expiry. It does
- * not check revocation: that is the caller's business (see RevokedGrants).
+ * Checks a meshid access token: signature by a published key (so a token signed just before a
+ * rotation stays valid until it expires), `typ: at+jwt` (RFC 9068 §4: never an ID token used as
+ * an access token), issuer, expiry, and the type of every claim meshid relies on. It does not
+ * check revocation: that is the caller's business (see RevokedGrants).
  */
 @Injectable()
 export class AccessTokenVerifier {
-  private cached: { fingerprint: string; keySet: ReturnType<typeof createLocalJWKSet> } | null = null;
-
   constructor(
     private readonly ring: KeyRing,
     private readonly clock: Clock,
@@ -33,27 +32,16 @@ export class AccessTokenVerifier {
   ) {}
 
   /** The claims, or null for anything that is not a valid, unexpired meshid access token. */
-  async verify(token: string): Promise<AccessTokenClaims | null> {
-    try {
-      const { payload } = await jwtVerify(token, this.keySet(), {
-        issuer: this.config.issuer,
-        typ: 'at+jwt',
-        algorithms: [...SIGNING_ALGS],
-        currentDate: new Date(this.clock.now()),
-        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'gid'],
-      });
-      if (typeof payload.gid !== 'string' || typeof payload.client_id !== 'string') return null;
-      return { ...payload, scope: typeof payload.scope === 'string' ? payload.scope : '' } as AccessTokenClaims;
-    } catch {
-      return null;
-    }
-  }
-
-  /** One key set per published set of kids: jose caches the imported keys inside it. */
-  private keySet() {
-    const jwks = this.ring.jwks();
-    const fingerprint = jwks.keys.map((key) => key.kid).join(',');
-    if (this.cached?.fingerprint !== fingerprint) this.cached = { fingerprint, keySet: createLocalJWKSet(jwks as never) };
-    return this.cached.keySet;
+  verify(token: string): AccessTokenClaims | null {
+    const verified = this.ring.verifyJwt(token, SIGNING_ALGS);
+    if (verified === null || verified.header.typ !== 'at+jwt') return null;
+    const claims = verified.payload;
+    const strings = ['iss', 'sub', 'client_id', 'jti', 'gid'] as const;
+    if (!strings.every((name) => typeof claims[name] === 'string')) return null;
+    if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
+    if (claims.scope !== undefined && typeof claims.scope !== 'string') return null;
+    if (typeof claims.aud !== 'string' && !(Array.isArray(claims.aud) && claims.aud.every((item) => typeof item === 'string'))) return null;
+    if (claims.iss !== this.config.issuer || this.clock.now() >= claims.exp * 1000) return null;
+    return { ...(claims as unknown as AccessTokenClaims), scope: typeof claims.scope === 'string' ? claims.scope : '' };
   }
 }

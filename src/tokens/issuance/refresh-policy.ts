@@ -12,10 +12,14 @@ export function issuesRefreshToken(metadata: Pick<ClientMetadata, 'grant_types'>
 
 /**
  * The rotation policy of a client. Rotation always happens (the grant handler always rotates);
- * `refresh_token_rotation: true` (the default) makes any replay of a rotated-away token revoke
- * the grant at once; `false` refuses replays for the token's whole lifetime without revoking.
+ * `refresh_token_rotation: true` (the default) makes a replay of a rotated-away token revoke
+ * the grant, once the server's reuse grace (`refreshTokenReuseGrace`, default 0) has passed;
+ * `false` refuses replays for the token's whole lifetime without revoking.
  */
-export function refreshPolicyOf(metadata: Pick<ClientMetadata, 'refresh_token_rotation' | 'refresh_token_ttl_seconds'>): RefreshPolicy {
+export function refreshPolicyOf(
+  metadata: Pick<ClientMetadata, 'refresh_token_rotation' | 'refresh_token_ttl_seconds'>,
+  reuseGraceSeconds: number,
+): RefreshPolicy {
   const ttlMs = metadata.refresh_token_ttl_seconds * 1000;
-  return { ttlMs, reuseGraceMs: metadata.refresh_token_rotation ? 0 : ttlMs };
+  return { ttlMs, reuseGraceMs: metadata.refresh_token_rotation ? reuseGraceSeconds * 1000 : ttlMs };
 }

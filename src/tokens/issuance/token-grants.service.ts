@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RedeemAuthorizationCodeCommand } from '../../authorization/commands/redeem-authorization-code.command.js';
 import { AuthorizationCodeRejectedError } from '../../authorization/domain/authorization-code.errors.js';
@@ -6,6 +6,7 @@ import { allowedScopes } from '../../clients/domain/client-metadata.js';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { OAuthError } from '../../common/http/oauth-error.js';
+import { MeshidConfig } from '../../config/meshid-config.js';
 import { newGrantId } from '../../common/ids.js';
 import { WrongExpectedVersionError } from '#event-store';
 import { IssueGrantCommand } from '../commands/issue-grant.command.js';
@@ -22,6 +23,7 @@ export class TokenGrants {
   constructor(
     private readonly commands: CommandBus,
     private readonly responses: TokenResponseBuilder,
+    @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
   /**
@@ -44,7 +46,7 @@ export class TokenGrants {
     }
     const { grantId, issued } = redeemed;
     const ttl = issuesRefreshToken(client.metadata, issued.scope) ? client.metadata.refresh_token_ttl_seconds * 1000 : null;
-    const grant = { grantId, clientId: client.clientId, subject: issued.subject, scope: issued.scope, claims: issued.claims, authTime: issued.authTime, origin: 'authorization_code' as const };
+    const grant = { grantId, clientId: client.clientId, subject: issued.subject, scope: issued.scope, claims: issued.claims, authTime: issued.authTime, origin: 'authorization_code' as const, sessionId: issued.sessionId ?? null };
     let refreshToken: string | null;
     try {
       ({ refreshToken } = await this.commands.execute(new IssueGrantCommand(grant, ttl, context)));
@@ -57,7 +59,7 @@ export class TokenGrants {
       grantId,
       subject: issued.subject,
       scope: issued.scope,
-      identity: { claims: issued.claims, authTime: issued.authTime, nonce: issued.nonce },
+      identity: { claims: issued.claims, authTime: issued.authTime, nonce: issued.nonce, sessionId: issued.sessionId ?? null },
       refreshToken,
     });
   }
@@ -70,7 +72,7 @@ export class TokenGrants {
     const scope = requested === undefined ? undefined : [...new Set(requested.split(' ').filter(Boolean))];
     let rotated;
     try {
-      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, refreshPolicyOf(client.metadata), context));
+      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, refreshPolicyOf(client.metadata, this.config.refreshTokenReuseGrace), context));
     } catch (error) {
       if (error instanceof RefreshTokenRejectedError) throw new OAuthError(error.error, error.message);
       throw error;
@@ -80,7 +82,7 @@ export class TokenGrants {
       grantId: grant.grantId,
       subject: grant.subject,
       scope: rotated.scope,
-      identity: { claims: grant.claims, authTime: grant.authTime, nonce: null },
+      identity: { claims: grant.claims, authTime: grant.authTime, nonce: null, sessionId: grant.sessionId ?? null },
       refreshToken: rotated.refreshToken,
     });
   }
@@ -95,7 +97,7 @@ export class TokenGrants {
     const refused = requested.find((scope) => !allowed.includes(scope) || scope === 'openid' || scope === 'offline_access');
     if (refused !== undefined) throw new OAuthError('invalid_scope', `the scope ${refused} cannot be granted to this client`);
     const grantId = newGrantId();
-    const grant = { grantId, clientId: client.clientId, subject: client.clientId, scope: requested, claims: {}, authTime: 0, origin: 'client_credentials' as const };
+    const grant = { grantId, clientId: client.clientId, subject: client.clientId, scope: requested, claims: {}, authTime: 0, origin: 'client_credentials' as const, sessionId: null };
     await this.commands.execute(new IssueGrantCommand(grant, null, context));
     return this.responses.build(client, { grantId, subject: client.clientId, scope: requested, identity: null, refreshToken: null });
   }

@@ -3,7 +3,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import { randomBytes } from 'node:crypto';
 import { MemoryEventStore } from '#event-store';
 import { IssueAuthorizationCodeCommand } from '../../authorization/commands/issue-authorization-code.command.js';
-import { AUTHORIZATION_CODE_TTL_MS, IssueAuthorizationCodeHandler } from '../../authorization/commands/issue-authorization-code.handler.js';
+import { IssueAuthorizationCodeHandler } from '../../authorization/commands/issue-authorization-code.handler.js';
 import { RedeemAuthorizationCodeCommand } from '../../authorization/commands/redeem-authorization-code.command.js';
 import { RedeemAuthorizationCodeHandler } from '../../authorization/commands/redeem-authorization-code.handler.js';
 import { validateClientMetadata } from '../../clients/domain/client-metadata.js';
@@ -15,6 +15,10 @@ import type { FormParameters } from '../http/form-parameters.js';
 import { issuesRefreshToken, refreshPolicyOf } from './refresh-policy.js';
 import { TokenGrants } from './token-grants.service.js';
 import type { TokenResponseBuilder } from './token-response.js';
+import { MeshidConfig } from '../../config/meshid-config.js';
+
+/** The default lifetime of an authorization code. */
+const CODE_LIFETIME_MS = new MeshidConfig().authorizationCodeLifetime * 1000;
 
 const hasher = new SecretHasher({ pepper: randomBytes(32), kek: { id: 'k', key: randomBytes(32) } });
 const context = { actor: 'test', correlationId: 'c' };
@@ -44,17 +48,17 @@ describe('the authorization_code grant', () => {
         throw new Error(`unexpected ${command.constructor.name}`);
       },
     } as unknown as CommandBus;
-    grants = new TokenGrants(bus, {} as TokenResponseBuilder);
+    grants = new TokenGrants(bus, {} as TokenResponseBuilder, new MeshidConfig());
   });
 
   const issue = async () => {
     const request = { clientId: 'rp', redirectUri: 'https://rp.example/cb', scope: ['openid'], subject: 's', claims: {}, authTime: 1 };
-    return (await new IssueAuthorizationCodeHandler(store, hasher, clock).execute(new IssueAuthorizationCodeCommand(request, context))).code;
+    return (await new IssueAuthorizationCodeHandler(store, hasher, clock, new MeshidConfig()).execute(new IssueAuthorizationCodeCommand(request, context))).code;
   };
 
   it('refuses an expired code with invalid_grant and records no grant', async () => {
     const code = await issue();
-    clock.advance(AUTHORIZATION_CODE_TTL_MS + 1);
+    clock.advance(CODE_LIFETIME_MS + 1);
     const attempt = grants.authorizationCode(client, form({ code, redirect_uri: 'https://rp.example/cb' }), context);
     await expect(attempt).rejects.toBeInstanceOf(OAuthError);
     await expect(attempt).rejects.toMatchObject({ error: 'invalid_grant', description: 'the authorization code has expired' });
@@ -77,7 +81,8 @@ describe('refresh policy', () => {
   });
 
   it('maps rotation to an immediate revocation on replay, and no rotation to a refusal without revocation', () => {
-    expect(refreshPolicyOf(metadata({ refresh_token_ttl_seconds: 3600 }))).toEqual({ ttlMs: 3_600_000, reuseGraceMs: 0 });
-    expect(refreshPolicyOf(metadata({ refresh_token_ttl_seconds: 3600, refresh_token_rotation: false }))).toEqual({ ttlMs: 3_600_000, reuseGraceMs: 3_600_000 });
+    expect(refreshPolicyOf(metadata({ refresh_token_ttl_seconds: 3600 }), 0)).toEqual({ ttlMs: 3_600_000, reuseGraceMs: 0 });
+    expect(refreshPolicyOf(metadata({ refresh_token_ttl_seconds: 3600 }), 10)).toEqual({ ttlMs: 3_600_000, reuseGraceMs: 10_000 });
+    expect(refreshPolicyOf(metadata({ refresh_token_ttl_seconds: 3600, refresh_token_rotation: false }), 10)).toEqual({ ttlMs: 3_600_000, reuseGraceMs: 3_600_000 });
   });
 });

@@ -2,9 +2,11 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { FixedClock } from '../../common/clock.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
-import { generateSigningKey, type GeneratedKey } from '../../keys/domain/key-material.js';
+import type { KeyEncryption } from '../../crypto/key-encryption.js';
+import { exportPrivateKey, generateSigningKey, type GeneratedKey } from '../../keys/domain/key-material.js';
 import type { SigningAlg } from '../../keys/domain/signing-keys.events.js';
-import type { KeyRing } from '../../keys/read-model/key-ring.js';
+import { KeyRing } from '../../keys/read-model/key-ring.js';
+import type { SigningKeysQuery } from '../../keys/read-model/signing-keys.query.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { claimsForScope } from './claims-by-scope.js';
 import { TokenMinter, tokenHash } from './token-minter.js';
@@ -34,10 +36,12 @@ describe('token minting', () => {
 
   beforeAll(async () => {
     for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) keys.set(alg, await generateSigningKey(alg));
-    ring = {
-      signingKey: (alg: SigningAlg) => ({ kid: keys.get(alg)!.kid, alg, privateKey: keys.get(alg)!.privateKey }),
-      jwks: () => ({ keys: [...keys.values()].map((key) => key.publicJwk) }),
-    } as unknown as KeyRing;
+    // A real ring over a stand-in table of active keys, so tokens go through the real signer.
+    const rows = [...keys.values()].map((key) => ({ kid: key.kid, alg: key.alg, status: 'active', publicJwk: key.publicJwk, privateKey: key.kid }));
+    const query = { activeSealed: () => rows, list: () => rows } as unknown as SigningKeysQuery;
+    const encryption = { open: (_sealed: unknown, kid: string) => exportPrivateKey([...keys.values()].find((key) => key.kid === kid)!.privateKey) } as unknown as KeyEncryption;
+    ring = new KeyRing(query, encryption, clock);
+    ring.reload();
     minter = new TokenMinter(ring, clock, config);
   });
 
@@ -45,7 +49,7 @@ describe('token minting', () => {
   const at = () => new Date(clock.now());
 
   it('signs an RFC 9068 access token verifiable with the published keys', async () => {
-    const token = await minter.accessToken({ grantId: 'g1', clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email'] });
+    const token = minter.accessToken({ grantId: 'g1', clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email'] });
     const { payload, protectedHeader } = await jwtVerify(token, jwks(), { issuer: ISSUER, typ: 'at+jwt', currentDate: at() });
     expect(protectedHeader).toEqual({ alg: 'RS256', kid: keys.get('RS256')!.kid, typ: 'at+jwt' });
     const now = clock.now() / 1000;
@@ -55,7 +59,7 @@ describe('token minting', () => {
 
   it.each(['RS256', 'ES256', 'EdDSA'] as const)('signs an ID token with the client alg %s, aud the client alone, nonce and at_hash', async (alg) => {
     const access = 'an-access-token';
-    const token = await minter.idToken({ clientId: 'grafana', subject: 'userid:1', alg, scope: ['openid', 'profile'], claims, authTime: 1700000000, nonce: 'n-1', accessToken: access });
+    const token = minter.idToken({ clientId: 'grafana', subject: 'userid:1', alg, scope: ['openid', 'profile'], claims, authTime: 1700000000, nonce: 'n-1', accessToken: access });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg, kid: keys.get(alg)!.kid });
     const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, audience: 'grafana', currentDate: at() });
     expect(payload.aud).toBe('grafana');
@@ -65,7 +69,7 @@ describe('token minting', () => {
   });
 
   it('omits nonce when the code had none', async () => {
-    const token = await minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: 'x' });
+    const token = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: 'x' });
     expect((await jwtVerify(token, jwks(), { currentDate: at() })).payload).not.toHaveProperty('nonce');
   });
 
@@ -76,14 +80,30 @@ describe('token minting', () => {
 
   it('verifies its access tokens, and refuses expired, foreign-issuer and ID tokens', async () => {
     const verifier = new AccessTokenVerifier(ring, clock, config);
-    const token = await minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'] });
-    expect(await verifier.verify(token)).toMatchObject({ gid: 'g2', client_id: 'c', sub: 's', scope: 'openid' });
-    const idToken = await minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: token });
-    expect(await verifier.verify(idToken)).toBeNull();
-    expect(await verifier.verify('not.a.jwt')).toBeNull();
+    const token = minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'] });
+    expect(verifier.verify(token)).toMatchObject({ gid: 'g2', client_id: 'c', sub: 's', scope: 'openid' });
+    const idToken = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: token });
+    expect(verifier.verify(idToken)).toBeNull();
+    expect(verifier.verify('not.a.jwt')).toBeNull();
     const other = new AccessTokenVerifier(ring, clock, Object.assign(new MeshidConfig(), { issuer: 'https://other.example' }));
-    expect(await other.verify(token)).toBeNull();
+    expect(other.verify(token)).toBeNull();
     const later = new FixedClock(clock.now() + 301_000);
-    expect(await new AccessTokenVerifier(ring, later, config).verify(token)).toBeNull();
+    expect(new AccessTokenVerifier(ring, later, config).verify(token)).toBeNull();
+  });
+
+  it('signs access tokens with the configured alg and lifetime, for every client', async () => {
+    const es256 = Object.assign(new MeshidConfig(), { issuer: ISSUER, accessTokenAlg: 'ES256', accessTokenLifetime: 600 });
+    const token = new TokenMinter(ring, clock, es256).accessToken({ grantId: 'g3', clientId: 'c', subject: 's', scope: [] });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: keys.get('ES256')!.kid, typ: 'at+jwt' });
+    const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, typ: 'at+jwt', currentDate: at() });
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect(new AccessTokenVerifier(ring, clock, es256).verify(token)).toMatchObject({ gid: 'g3', scope: '' });
+  });
+
+  it('never lets an identity claim stand in for a registered claim', async () => {
+    const hostile = { iss: 'https://evil.example', sub: 'root', aud: 'other', exp: 9_999_999_999, name: 'Alice' };
+    const token = minter.idToken({ clientId: 'c', subject: 's', alg: 'ES256', scope: ['openid', 'profile'], claims: hostile, authTime: 1, nonce: null, accessToken: 'x' });
+    const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, audience: 'c', currentDate: at() });
+    expect(payload).toMatchObject({ iss: ISSUER, sub: 's', aud: 'c', name: 'Alice', exp: Math.floor(clock.now() / 1000) + 300 });
   });
 });

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { Clock } from '../../common/clock.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import type { SigningAlg } from '../../keys/domain/signing-keys.events.js';
 import { KeyRing } from '../../keys/read-model/key-ring.js';
 import { claimsForScope } from './claims-by-scope.js';
-import { ACCESS_TOKEN_TTL_SECONDS, ID_TOKEN_TTL_SECONDS } from './token-lifetimes.js';
 
 /** What an access token says: RFC 9068 claims plus `gid`, the grant it was issued under. */
 export interface AccessTokenRequest {
@@ -25,14 +23,14 @@ export interface IdTokenRequest {
   authTime: number;
   nonce: string | null;
   accessToken: string;
+  /** The browser session (`sid`, OIDC Front-/Back-Channel Logout), when the grant has one. */
+  sessionId?: string | null;
 }
-
-/** The access token's alg: RS256, which every resource server can verify, whatever the client's ID-token alg. */
-export const ACCESS_TOKEN_ALG: SigningAlg = 'RS256';
 
 /**
  * Signs access tokens (RFC 9068 `at+jwt`) and ID tokens with the key ring's active keys. Pure
- * computation: no event, no read (the ring is in memory).
+ * computation: no event, no read (the ring is in memory). The registered claims come last, so
+ * no identity claim can stand in for `iss`, `sub`, `aud`, `iat` or `exp`.
  */
 @Injectable()
 export class TokenMinter {
@@ -42,38 +40,37 @@ export class TokenMinter {
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
-  accessToken(request: AccessTokenRequest): Promise<string> {
+  /** Signed with `accessTokenAlg` for every client, so resource servers need to support one alg. */
+  accessToken(request: AccessTokenRequest): string {
     const now = this.seconds();
-    const key = this.ring.signingKey(ACCESS_TOKEN_ALG);
-    return new SignJWT({ client_id: request.clientId, scope: request.scope.join(' '), gid: request.grantId })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.config.issuer)
-      .setSubject(request.subject)
-      .setAudience(request.clientId)
-      .setJti(randomBytes(16).toString('base64url'))
-      .setIssuedAt(now)
-      .setExpirationTime(now + ACCESS_TOKEN_TTL_SECONDS)
-      .sign(key.privateKey);
+    return this.ring.signJwt(this.config.accessTokenAlg, 'at+jwt', {
+      client_id: request.clientId,
+      scope: request.scope.join(' '),
+      gid: request.grantId,
+      jti: randomBytes(16).toString('base64url'),
+      iss: this.config.issuer,
+      sub: request.subject,
+      aud: request.clientId,
+      iat: now,
+      exp: now + this.config.accessTokenLifetime,
+    });
   }
 
   /** `aud` is the client alone (relying-parties §1.6 item 5); claims are released by scope. */
-  idToken(request: IdTokenRequest): Promise<string> {
+  idToken(request: IdTokenRequest): string {
     const now = this.seconds();
-    const key = this.ring.signingKey(request.alg);
-    const payload: Record<string, unknown> = {
+    return this.ring.signJwt(request.alg, 'JWT', {
       ...claimsForScope(request.claims, request.scope),
       auth_time: request.authTime,
       at_hash: tokenHash(request.alg, request.accessToken),
       ...(request.nonce === null ? {} : { nonce: request.nonce }),
-    };
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: request.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.config.issuer)
-      .setSubject(request.subject)
-      .setAudience(request.clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ID_TOKEN_TTL_SECONDS)
-      .sign(key.privateKey);
+      ...(request.sessionId ? { sid: request.sessionId } : {}),
+      iss: this.config.issuer,
+      sub: request.subject,
+      aud: request.clientId,
+      iat: now,
+      exp: now + this.config.idTokenLifetime,
+    });
   }
 
   private seconds(): number {

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
 import { TokenMinter } from './token-minter.js';
-import { ACCESS_TOKEN_TTL_SECONDS } from './token-lifetimes.js';
+import { MeshidConfig } from '../../config/meshid-config.js';
 
 /** RFC 6749 §5.1 with OIDC's `id_token`. */
 export interface TokenResponse {
@@ -19,20 +19,23 @@ export interface TokenSubject {
   subject: string;
   scope: readonly string[];
   /** For the ID token; null: no ID token (client_credentials). */
-  identity: { claims: Record<string, unknown>; authTime: number; nonce: string | null } | null;
+  identity: { claims: Record<string, unknown>; authTime: number; nonce: string | null; sessionId?: string | null } | null;
   refreshToken: string | null;
 }
 
 /** Mints the access token and, when `openid` was granted to a person, the ID token bound to it by `at_hash`. */
 @Injectable()
 export class TokenResponseBuilder {
-  constructor(private readonly minter: TokenMinter) {}
+  constructor(
+    private readonly minter: TokenMinter,
+    @Inject(MeshidConfig) private readonly config: MeshidConfig,
+  ) {}
 
-  async build(client: RegisteredClient, subject: TokenSubject): Promise<TokenResponse> {
-    const access = await this.minter.accessToken({ grantId: subject.grantId, clientId: client.clientId, subject: subject.subject, scope: subject.scope });
-    const response: TokenResponse = { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, scope: subject.scope.join(' ') };
+  build(client: RegisteredClient, subject: TokenSubject): TokenResponse {
+    const access = this.minter.accessToken({ grantId: subject.grantId, clientId: client.clientId, subject: subject.subject, scope: subject.scope });
+    const response: TokenResponse = { access_token: access, token_type: 'Bearer', expires_in: this.config.accessTokenLifetime, scope: subject.scope.join(' ') };
     if (subject.identity !== null && subject.scope.includes('openid')) {
-      response.id_token = await this.minter.idToken({
+      response.id_token = this.minter.idToken({
         clientId: client.clientId,
         subject: subject.subject,
         alg: client.metadata.id_token_signed_response_alg,
@@ -40,6 +43,7 @@ export class TokenResponseBuilder {
         claims: subject.identity.claims,
         authTime: subject.identity.authTime,
         nonce: subject.identity.nonce,
+        sessionId: subject.identity.sessionId ?? null,
         accessToken: access,
       });
     }

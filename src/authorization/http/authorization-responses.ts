@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { Clock } from '../../common/clock.js';
+import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
+import { MeshidConfig } from '../../config/meshid-config.js';
+import type { Identity } from '../../policy/identity.js';
+import { IssueAuthorizationCodeCommand } from '../commands/issue-authorization-code.command.js';
+import type { AuthorizeErrorCode } from './authorize-request.js';
+import { sendPage, sendRedirect } from './html-page.js';
+import { withQuery } from './request-parameters.js';
+
+/** What a code is issued for: the validated request, as /authorize or the consent form holds it. */
+export interface CodeRequest {
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+}
+
+/**
+ * The answers /authorize and its consent form share: the code redirect, the error redirect
+ * (RFC 6749 §4.1.2.1, with `iss` per RFC 9207), and the page for a person nobody recognised.
+ */
+@Injectable()
+export class AuthorizationResponses {
+  private readonly logger = new Logger('Authorize');
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly clock: Clock,
+    @Inject(MeshidConfig) private readonly config: MeshidConfig,
+  ) {}
+
+  redirectError(reply: FastifyReply, redirectUri: string, error: AuthorizeErrorCode, description: string, state: string | undefined): void {
+    sendRedirect(reply, withQuery(redirectUri, { error, error_description: description, state, iss: this.config.issuer }));
+  }
+
+  notSignedIn(reply: FastifyReply): void {
+    sendPage(reply, 401, 'Not signed in', [
+      'None of the configured identity resolvers recognised you, so meshid cannot sign you in.',
+      'On a tailnet, reach meshid through Tailscale. To try meshid on this machine, set MESHID_DEV_IDENTITY (it works on loopback only).',
+    ]);
+  }
+
+  /**
+   * Issues the code (one event) and redirects with it. Every identity source authenticates the
+   * request itself, so `auth_time` is now: the person was authenticated by this very request.
+   */
+  async issueCode(reply: FastifyReply, code: CodeRequest, identity: Identity, sessionId: string, context: CommandContext): Promise<void> {
+    try {
+      const issued = await this.commandBus.execute(
+        new IssueAuthorizationCodeCommand(
+          {
+            clientId: code.clientId,
+            redirectUri: code.redirectUri,
+            scope: code.scope,
+            subject: identity.subject,
+            claims: structuredClone(identity.claims),
+            authTime: Math.floor(this.clock.now() / 1000),
+            sessionId,
+            ...(code.nonce !== undefined ? { nonce: code.nonce } : {}),
+            ...(code.codeChallenge !== undefined ? { codeChallenge: code.codeChallenge, codeChallengeMethod: 'S256' as const } : {}),
+          },
+          context,
+        ),
+      );
+      sendRedirect(reply, withQuery(code.redirectUri, { code: issued.code, state: code.state, iss: this.config.issuer }));
+    } catch (error) {
+      this.logger.error(`could not issue an authorization code (correlation ${context.correlationId}): ${(error as Error).message}`);
+      this.redirectError(reply, code.redirectUri, 'server_error', 'the authorization code could not be issued', code.state);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { allowedScopes } from '../../clients/domain/client-metadata.js';
+import { ClientDirectory } from '../../clients/read-model/client-directory.js';
+import { IdentityService } from '../../policy/identity.service.js';
+import { BrowserSessions } from '../../sessions/browser-sessions.js';
+import { AuthorizationResponses } from './authorization-responses.js';
+import { ConsentTokens } from './consent-token.js';
+import { sendPage } from './html-page.js';
+import { formBody, readParameters } from './request-parameters.js';
+
+/**
+ * `POST /authorize/consent`: the answer to the consent page. Allow issues the code as /authorize
+ * would have; Deny redirects with `access_denied`. Until the token is proved genuine, unexpired
+ * and issued to this browser's live session of this person, nothing is trusted, so every refusal
+ * before that is a page, never a redirect, and nothing is written.
+ */
+@Controller()
+export class ConsentController {
+  constructor(
+    private readonly clients: ClientDirectory,
+    private readonly identities: IdentityService,
+    private readonly sessions: BrowserSessions,
+    private readonly consents: ConsentTokens,
+    private readonly responses: AuthorizationResponses,
+  ) {}
+
+  @Post('authorize/consent')
+  async consent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const params = readParameters(formBody(request.headers['content-type'], request.body));
+    const refuse = (message: string) =>
+      sendPage(reply, 400, 'This consent answer cannot be accepted', [message, 'Nothing was sent back to the application; start the sign-in again from it.']);
+    if (params.repeated.size > 0) return refuse(`Parameters given more than once: ${[...params.repeated].sort().join(', ')}.`);
+    const token = params.get('consent_token');
+    if (token === undefined) return refuse('The consent form has no consent_token.');
+    const decision = params.get('decision');
+    if (decision !== 'allow' && decision !== 'deny') return refuse('The decision must be allow or deny.');
+    const opened = this.consents.open(token);
+    if (!opened.ok) return refuse(opened.reason === 'expired' ? 'This consent form has expired.' : 'This consent form is not valid.');
+    const consent = opened.request;
+
+    const identity = await this.identities.identify(request);
+    if (identity === null) return this.responses.notSignedIn(reply);
+    const session = await this.sessions.current(request);
+    if (session === null || session.sessionId !== consent.sessionId || session.subject !== identity.subject) {
+      return refuse('This consent form was shown to another sign-in session.');
+    }
+    // The client may have changed in the minutes the page was open: it must still hold the redirect URI.
+    const client = this.clients.find(consent.clientId);
+    if (client === undefined || !client.metadata.redirect_uris.includes(consent.redirectUri)) {
+      return refuse('The application is no longer registered for this sign-in.');
+    }
+
+    if (decision === 'deny') {
+      return this.responses.redirectError(reply, consent.redirectUri, 'access_denied', 'the person declined the request', consent.state);
+    }
+    const allowed = new Set(allowedScopes(client.metadata));
+    const scope = consent.scope.filter((s) => allowed.has(s));
+    const context = { actor: identity.subject, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) };
+    await this.responses.issueCode(reply, { ...consent, scope }, identity, session.sessionId, context);
+  }
+}
