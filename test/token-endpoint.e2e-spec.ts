@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '#event-store';
 import { createHash, randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { IssueAuthorizationCodeCommand, type AuthorizationCodeRequest } from '../src/authorization/commands/issue-authorization-code.command.js';
@@ -210,6 +211,38 @@ describe('client_credentials', () => {
     const introspected = await oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, oauth.ClientSecretBasic(secret), body.access_token as string, insecure));
     expect(introspected).toMatchObject({ active: true, sub: client.client_id, scope: 'api.read' });
     await expectOAuthError(await post('/token', { grant_type: 'client_credentials', scope: 'admin' }, { authorization: basic(client.client_id, secret) }), 400, 'invalid_scope');
+  });
+
+  it('records nothing when it issues, and records the grant as revoked when its owner revokes the token', async () => {
+    const store = server.app.get<EventStore>(EVENT_STORE);
+    const head = async () => {
+      for await (const event of store.readAll({ direction: 'backwards', maxCount: 1 })) return event.position.commit;
+      return 0n;
+    };
+    const owner = await createClient({ grant_types: ['client_credentials'], redirect_uris: [] });
+    const other = await createClient({ grant_types: ['client_credentials'], redirect_uris: [] });
+    const before = await head();
+    const response = await post('/token', { grant_type: 'client_credentials' }, { authorization: basic(owner.client.client_id, owner.secret) });
+    const token = ((await response.json()) as { access_token: string }).access_token;
+    expect(await head()).toBe(before);
+
+    const introspect = async () => (await post('/introspect', { token }, { authorization: basic(owner.client.client_id, owner.secret) })).json();
+    // Another client's revocation is answered 200 (RFC 7009 §2.2) and changes nothing.
+    expect((await post('/revoke', { token }, { authorization: basic(other.client.client_id, other.secret) })).status).toBe(200);
+    expect(await head()).toBe(before);
+    expect(await introspect()).toMatchObject({ active: true });
+
+    expect((await post('/revoke', { token }, { authorization: basic(owner.client.client_id, owner.secret) })).status).toBe(200);
+    expect(await introspect()).toEqual({ active: false });
+    const gid = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).gid as string;
+    const recorded = [];
+    for await (const event of store.readStream(`grant-${gid}`)) recorded.push({ type: event.type, data: event.data });
+    expect(recorded).toEqual([{ type: 'GrantRevoked', data: { reason: 'revoked_by_client', clientId: owner.client.client_id } }]);
+    // Revoking again writes nothing more.
+    expect((await post('/revoke', { token }, { authorization: basic(owner.client.client_id, owner.secret) })).status).toBe(200);
+    const after = await head();
+    expect(after).toBeGreaterThan(before);
+    expect(await head()).toBe(after);
   });
 });
 

@@ -120,6 +120,19 @@ describe('grants and refresh tokens', () => {
     expect(await collect(store.readStream(grantStream(stranger)))).toEqual([]);
   });
 
+  it('records an unrecorded (client_credentials) grant as revoked only for a presented access token', async () => {
+    const unrecorded = newGrantId();
+    const revokeFor = (presentedAccessToken: boolean, clientId: string | undefined) =>
+      revoke.execute(new RevokeGrantCommand(unrecorded, 'revoked_by_client', clientId, context, presentedAccessToken));
+    expect((await revokeFor(false, 'svc')).revoked).toBe(false);
+    expect((await revokeFor(true, undefined)).revoked).toBe(false);
+    expect(await collect(store.readStream(grantStream(unrecorded)))).toEqual([]);
+    expect((await revokeFor(true, 'svc')).revoked).toBe(true);
+    expect((await revokeFor(true, 'svc')).revoked).toBe(false);
+    const events = await collect(store.readStream(grantStream(unrecorded)));
+    expect(events.map((e) => e.data)).toEqual([{ reason: 'revoked_by_client', clientId: 'svc' }]);
+  });
+
   it('keeps refreshing correctly when another process rotates the same grant', async () => {
     const elsewhere = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store));
     const viaElsewhere = (token: string) => elsewhere.execute(new RotateRefreshTokenCommand(token, 'grafana', undefined, policy, context));

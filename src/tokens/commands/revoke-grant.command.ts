@@ -11,6 +11,13 @@ export class RevokeGrantCommand extends Command<{ revoked: boolean; position: Po
     /** When set, the grant must belong to this client (RFC 7009: a client revokes only its own). */
     readonly clientId: string | undefined,
     readonly context: CommandContext,
+    /**
+     * The revoker presented a valid access token of this grant, issued to `clientId`. Access
+     * tokens of a code or refresh grant exist only once the grant is recorded, so if there is no
+     * grant stream the token is a client_credentials one (those grants are not recorded: see
+     * TokenGrants.clientCredentials), and revoking it records the grant as revoked.
+     */
+    readonly presentedAccessToken = false,
   ) {
     super();
   }

@@ -7,7 +7,7 @@ export const GRANT_REVOKED = 'GrantRevoked';
 
 export const grantStream = (grantId: string) => `grant-${grantId}`;
 
-/** What a person (or a client, for client_credentials) granted a client, and its first refresh token. */
+/** What a person granted a client, and its first refresh token. */
 export interface GrantIssued extends JsonObject {
   grantId: string;
   clientId: string;
@@ -15,6 +15,7 @@ export interface GrantIssued extends JsonObject {
   scope: string[];
   claims: JsonObject;
   authTime: number;
+  /** `client_credentials` only in logs written before those grants stopped being recorded. */
   origin: 'authorization_code' | 'client_credentials';
   /**
    * The browser session the person signed in under (`sid` in ID tokens; its logout revokes the
@@ -53,4 +54,6 @@ export type GrantRevocationReason =
 
 export interface GrantRevoked extends JsonObject {
   reason: GrantRevocationReason;
+  /** The client, when the grant was never recorded (a client_credentials token revoked at /revoke). */
+  clientId?: string;
 }

@@ -45,28 +45,30 @@ export class RevocationController {
       const client = this.authenticator.authenticate(request, form, { allowPublic: true });
       const token = form.get('token');
       if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
-      const grantId = await this.grantOf(token, client);
-      if (grantId !== null) await this.revokeGrant(grantId, client, clientContext(request, client.clientId));
+      const target = await this.grantOf(token, client);
+      if (target !== null) await this.revokeGrant(target, client, clientContext(request, client.clientId));
       reply.headers(NO_STORE);
       return '';
     });
   }
 
-  /** The grant the token belongs to, if it is a valid token of this client. */
-  private async grantOf(token: string, client: RegisteredClient): Promise<string | null> {
+  /** The grant the token belongs to, if it is a valid token of this client, and whether it was an access token. */
+  private async grantOf(token: string, client: RegisteredClient): Promise<{ grantId: string; accessToken: boolean } | null> {
     const refresh = parseRefreshToken(token);
     if (refresh !== null) {
       const { issued, currentDigest } = await this.grants.state(refresh.grantId);
       const isCurrent = issued?.clientId === client.clientId && currentDigest !== null && this.hasher.matches(refresh.secret, currentDigest);
-      return isCurrent ? refresh.grantId : null;
+      return isCurrent ? { grantId: refresh.grantId, accessToken: false } : null;
     }
     const claims = this.verifier.verify(token);
-    return claims !== null && claims.client_id === client.clientId ? claims.gid : null;
+    return claims !== null && claims.client_id === client.clientId ? { grantId: claims.gid, accessToken: true } : null;
   }
 
   /** Waits (bounded) for the revoked-grants projection, so this replica refuses the tokens at once. */
-  private async revokeGrant(grantId: string, client: RegisteredClient, context: CommandContext): Promise<void> {
-    const { position } = await this.commands.execute(new RevokeGrantCommand(grantId, 'revoked_by_client', client.clientId, context));
+  private async revokeGrant(target: { grantId: string; accessToken: boolean }, client: RegisteredClient, context: CommandContext): Promise<void> {
+    const { grantId } = target;
+    const command = new RevokeGrantCommand(grantId, 'revoked_by_client', client.clientId, context, target.accessToken);
+    const { position } = await this.commands.execute(command);
     if (position === null) return;
     await this.projections.waitFor(position, PROJECTION_WAIT_MS).catch((error: unknown) => {
       this.logger.warn(`revocation of grant ${grantId} not yet projected: ${(error as Error).message}`);

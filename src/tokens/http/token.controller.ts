@@ -40,7 +40,7 @@ export class TokenController {
           ? await this.grants.authorizationCode(client, form, context)
           : grantType === 'refresh_token'
             ? await this.grants.refreshToken(client, form, context)
-            : await this.grants.clientCredentials(client, form, context);
+            : this.grants.clientCredentials(client, form);
       reply.headers(NO_STORE);
       return response;
     });

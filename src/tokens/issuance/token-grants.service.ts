@@ -88,17 +88,17 @@ export class TokenGrants {
   }
 
   /**
-   * A confidential client acting for itself: `sub` is its id, no ID token, no refresh token. The
-   * grant is still recorded, so that /revoke and introspection treat its tokens like any other.
+   * A confidential client acting for itself: `sub` is its id, no ID token, no refresh token.
+   * Nothing is recorded: the grant is one access token, and DESIGN §4 keeps the log free of an
+   * event per access token (a client that fetches a token per call would otherwise fill it). The
+   * token still carries a fresh grant id, so /revoke can revoke it (RevokeGrantCommand records
+   * the grant as revoked) and introspection and resource servers then refuse it.
    */
-  async clientCredentials(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenResponse> {
+  clientCredentials(client: RegisteredClient, form: FormParameters): TokenResponse {
     const requested = [...new Set((form.get('scope') ?? '').split(' ').filter(Boolean))];
     const allowed = allowedScopes(client.metadata);
     const refused = requested.find((scope) => !allowed.includes(scope) || scope === 'openid' || scope === 'offline_access');
     if (refused !== undefined) throw new OAuthError('invalid_scope', `the scope ${refused} cannot be granted to this client`);
-    const grantId = newGrantId();
-    const grant = { grantId, clientId: client.clientId, subject: client.clientId, scope: requested, claims: {}, authTime: 0, origin: 'client_credentials' as const, sessionId: null };
-    await this.commands.execute(new IssueGrantCommand(grant, null, context));
-    return this.responses.build(client, { grantId, subject: client.clientId, scope: requested, identity: null, refreshToken: null });
+    return this.responses.build(client, { grantId: newGrantId(), subject: client.clientId, scope: requested, identity: null, refreshToken: null });
   }
 }
