@@ -32,7 +32,8 @@ export const SESSION_REACTOR_ACTOR = 'meshid:session-grants';
 export class SessionGrantsReactor implements Projection {
   readonly name = 'session-grants';
   readonly tables = ['session_grants', 'ended_sessions'] as const;
-  readonly filter = { streamNamePrefixes: [SESSION_STREAM_PREFIX, GRANT_STREAM_PREFIX] };
+  /** By type, not stream: a grant's rotations (one per refresh) are none of its business. */
+  readonly filter = { eventTypePrefixes: [GRANT_ISSUED, SESSION_ENDED] };
 
   /** The position of the last revocation this replica's reactor wrote (a logout waits for it to be projected). */
   lastRevocation: Position | null = null;
