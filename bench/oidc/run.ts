@@ -11,6 +11,7 @@ import { progress } from '../event-store/stats.js';
 import { type LoadResult, runLoad } from './load.js';
 import { parseOptions } from './options.js';
 import { formatTable, type MemoryResult, oidcMachineInfo, type OidcBenchReport, type ScenarioResult, verdictOf, writeResults } from './report.js';
+import { BenchHttpClient } from './http-client.js';
 import { discover, makeOperation, SCENARIOS, type ServerContext } from './scenarios.js';
 import { type ServerName, type ServerUnderTest, startMeshid, startOidcProvider } from './servers.js';
 
@@ -29,13 +30,18 @@ if (options.cpuProf) {
 }
 
 const servers: ServerUnderTest[] = [];
+const clients: BenchHttpClient[] = [];
 const scenarios: ScenarioResult[] = [];
 let memory: MemoryResult | undefined;
 try {
   servers.push(await startMeshid(nodeFlags));
   servers.push(await startOidcProvider(nodeFlags));
   const contexts = new Map<ServerName, ServerContext>();
-  for (const server of servers) contexts.set(server.name, await discover(server));
+  for (const server of servers) {
+    const http = new BenchHttpClient(options.concurrency);
+    clients.push(http);
+    contexts.set(server.name, await discover(server, http));
+  }
 
   const unknown = options.only.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) in --only: ${unknown.join(', ')}`);
@@ -75,6 +81,7 @@ try {
   errors.push((error as Error).message);
   progress(`run failed: ${(error as Error).stack ?? String(error)}`);
 } finally {
+  for (const client of clients) await client.close();
   for (const server of servers) await server.stop();
 }
 

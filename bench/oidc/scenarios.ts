@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { BenchHttpClient, BenchResponse } from './http-client.js';
 import type { ServerUnderTest } from './servers.js';
 
 export type ScenarioName = 'discovery' | 'jwks' | 'client_credentials' | 'login' | 'refresh';
@@ -30,6 +31,7 @@ const LOGIN_SCOPE = 'openid profile email groups offline_access';
 /** What the load client learns once per server from discovery and the JWKS, as a relying party caches it. */
 export interface ServerContext {
   server: ServerUnderTest;
+  http: BenchHttpClient;
   discoveryUrl: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
@@ -46,20 +48,20 @@ function basic(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
-async function json<T>(response: Response, what: string): Promise<T> {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
+function json<T>(response: BenchResponse, what: string): T {
+  if (response.status < 200 || response.status > 299) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
+  return JSON.parse(response.text) as T;
 }
 
-export async function discover(server: ServerUnderTest): Promise<ServerContext> {
+export async function discover(server: ServerUnderTest, http: BenchHttpClient): Promise<ServerContext> {
   const discoveryUrl = `${server.issuer}/.well-known/openid-configuration`;
-  const metadata = await json<Record<string, string>>(await fetch(discoveryUrl), 'discovery');
+  const metadata = json<Record<string, string>>(await http.request(discoveryUrl), 'discovery');
   if (metadata['issuer'] !== server.issuer) throw new Error(`${server.name}: discovery names issuer ${metadata['issuer']}`);
   const jwksUri = metadata['jwks_uri']!;
-  const keys = await json<JSONWebKeySet>(await fetch(jwksUri), 'jwks');
+  const keys = json<JSONWebKeySet>(await http.request(jwksUri), 'jwks');
   return {
     server,
+    http,
     discoveryUrl,
     authorizationEndpoint: metadata['authorization_endpoint']!,
     tokenEndpoint: metadata['token_endpoint']!,
@@ -71,10 +73,8 @@ export async function discover(server: ServerUnderTest): Promise<ServerContext> 
   };
 }
 
-/** Reads a body to the end (so the keep-alive connection is reused) and checks the status. */
-async function expectOk(response: Response, what: string): Promise<void> {
-  const body = await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`${what}: HTTP ${response.status} ${Buffer.from(body).toString('utf8', 0, 300)}`);
+function expectOk(response: BenchResponse, what: string): void {
+  if (response.status !== 200) throw new Error(`${what}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
 }
 
 /**
@@ -85,8 +85,8 @@ async function expectOk(response: Response, what: string): Promise<void> {
 class CookieJar {
   private readonly cookies = new Map<string, { value: string; path: string }>();
 
-  store(response: Response): void {
-    for (const header of response.headers.getSetCookie()) {
+  store(response: BenchResponse): void {
+    for (const header of response.setCookies()) {
       const [pair = '', ...attributes] = header.split(';');
       const eq = pair.indexOf('=');
       if (eq <= 0) continue;
@@ -129,11 +129,10 @@ async function authorize(ctx: ServerContext, url: URL): Promise<URL> {
   let current = url;
   for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
     const cookie = jar.header(current);
-    const response = await fetch(current, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
-    await response.arrayBuffer();
+    const response = await ctx.http.request(current, cookie ? { headers: { cookie } } : {});
     jar.store(response);
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status > 399 || location === null) {
+    const location = response.header('location');
+    if (response.status < 300 || response.status > 399 || location === undefined) {
       throw new Error(`authorize: HTTP ${response.status} at ${current.pathname} without a redirect`);
     }
     const next = new URL(location, current);
@@ -151,12 +150,12 @@ interface TokenResponse {
 }
 
 async function tokenRequest(ctx: ServerContext, authorization: string, params: Record<string, string>): Promise<TokenResponse> {
-  const response = await fetch(ctx.tokenEndpoint, {
+  const response = await ctx.http.request(ctx.tokenEndpoint, {
     method: 'POST',
     headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams(params).toString(),
   });
-  const tokens = await json<TokenResponse>(response, `token (${params['grant_type']})`);
+  const tokens = json<TokenResponse>(response, `token (${params['grant_type']})`);
   if (typeof tokens.access_token !== 'string' || tokens.token_type?.toLowerCase() !== 'bearer') {
     throw new Error(`token (${params['grant_type']}): no bearer access token in ${JSON.stringify(tokens).slice(0, 300)}`);
   }
@@ -209,8 +208,8 @@ export async function login(ctx: ServerContext): Promise<string> {
   });
   if (payload['nonce'] !== nonce) throw new Error('ID token: nonce mismatch');
 
-  const userinfo = await json<{ sub?: string }>(
-    await fetch(ctx.userinfoEndpoint, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } }),
+  const userinfo = json<{ sub?: string }>(
+    await ctx.http.request(ctx.userinfoEndpoint, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' } }),
     'userinfo',
   );
   if (userinfo.sub !== payload.sub) throw new Error(`userinfo: sub ${userinfo.sub} is not the ID token's ${payload.sub}`);
@@ -228,9 +227,9 @@ export type Operation = () => Promise<void | 'not counted'>;
 export async function makeOperation(scenario: ScenarioName, ctx: ServerContext): Promise<Operation> {
   switch (scenario) {
     case 'discovery':
-      return async () => expectOk(await fetch(ctx.discoveryUrl), 'discovery');
+      return async () => expectOk(await ctx.http.request(ctx.discoveryUrl), 'discovery');
     case 'jwks':
-      return async () => expectOk(await fetch(ctx.jwksUri), 'jwks');
+      return async () => expectOk(await ctx.http.request(ctx.jwksUri), 'jwks');
     case 'client_credentials':
       return async () => void (await tokenRequest(ctx, ctx.clientCredentialsAuthorization, { grant_type: 'client_credentials' }));
     case 'login':

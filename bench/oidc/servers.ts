@@ -170,6 +170,8 @@ export async function startMeshid(nodeFlags: string[]): Promise<ServerUnderTest>
     MESHID_DATA_DIR: dataDir,
     MESHID_DEV_IDENTITY: JSON.stringify(DEV_IDENTITY),
     MESHID_LOG_LEVEL: 'error',
+    // Configured alike: oidc-provider signs with its one ES256 key.
+    MESHID_ACCESS_TOKEN_ALG: 'ES256',
   };
   try {
     progress('meshid: creating the clients with the CLI');
