@@ -5,8 +5,11 @@ import type { LoadedAggregate } from '../../common/event-sourcing/aggregate-stre
 import { grantStream } from '../domain/grant.events.js';
 import { type GrantState, grantEvolver } from '../domain/grant.evolver.js';
 
-/** Grants used recently, each its claims and its rotated-away digests; bounded by count. */
-const CACHED_GRANTS = 10_000;
+/**
+ * Grants used recently, each its claims and its rotated-away digests (about 1 KB, more for a grant
+ * refreshed many times). A tailnet's active grants fit; a grant pushed out is read whole once.
+ */
+const CACHED_GRANTS = 1_000;
 
 /**
  * A grant as its own stream says now: read-your-writes on every replica (a revocation appended a
