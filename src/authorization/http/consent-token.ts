@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { isSessionId } from '../../sessions/domain/session-id.js';
+import type { CodeRequest } from './authorization-responses.js';
 import type { ValidAuthorizeRequest } from './authorize-request.js';
 
 /** How long a consent page may wait for its answer. */
@@ -11,13 +12,7 @@ export const MAX_CONSENT_TOKEN_LENGTH = 16 * 1024;
 const PURPOSE = 'consent token';
 
 /** The validated authorization request the consent page asks about, bound to one session. */
-export interface ConsentRequest {
-  clientId: string;
-  redirectUri: string;
-  scope: string[];
-  state?: string;
-  nonce?: string;
-  codeChallenge?: string;
+export interface ConsentRequest extends CodeRequest {
   sessionId: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
