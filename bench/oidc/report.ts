@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type MachineInfo, machineInfo } from '../event-store/report.js';
 import type { LoadResult } from './load.js';
 import type { ScenarioName } from './scenarios.js';
-import type { ServerName } from './servers.js';
+import type { ComparedServer } from './servers.js';
 
 export interface OidcMachineInfo extends MachineInfo {
   meshid: string;
@@ -24,9 +24,9 @@ export interface ScenarioResult {
 
 export interface MemoryResult {
   /** Bytes; VmHWM of the server process at the end of the run. */
-  peakRss: Record<ServerName, number>;
+  peakRss: Record<ComparedServer, number>;
   /** Bytes; VmRSS at the end of the run. */
-  finalRss: Record<ServerName, number>;
+  finalRss: Record<ComparedServer, number>;
   verdict: 'pass' | 'FAIL';
 }
 

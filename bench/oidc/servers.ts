@@ -5,11 +5,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { FloorSettings } from './floor-server.js';
 import type { ProviderSettings } from './oidc-provider-server.js';
 import { progress, sleep } from '../event-store/stats.js';
 
-export type ServerName = 'meshid' | 'oidc-provider';
-export const SERVERS: readonly ServerName[] = ['meshid', 'oidc-provider'];
+/** The two servers compared. */
+export type ComparedServer = 'meshid' | 'oidc-provider';
+export const SERVERS: readonly ComparedServer[] = ['meshid', 'oidc-provider'];
+/** Those, and the floor (bench/oidc/floor-server.ts) they are measured against. */
+export type ServerName = ComparedServer | 'floor';
 
 /** Never contacted: the load client takes the code from the redirect's Location header. */
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -41,6 +45,7 @@ export interface ServerUnderTest {
 const REPO = new URL('../../../', import.meta.url);
 const MESHID_BIN = new URL('bin/meshid.js', REPO).pathname;
 const PROVIDER_SERVER = new URL('oidc-provider-server.js', import.meta.url).pathname;
+const FLOOR_SERVER = new URL('floor-server.js', import.meta.url).pathname;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -222,6 +227,39 @@ export async function startOidcProvider(nodeFlags: string[]): Promise<ServerUnde
   const server = handle('oidc-provider', child, issuer, settings.login, settings.clientCredentials, () => {});
   try {
     await waitUntilReady('oidc-provider', child, issuer, tail);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** The floor server (bench/oidc/floor-server.ts) on a fresh SQLite file, with the same two clients. */
+export async function startFloor(nodeFlags: string[]): Promise<ServerUnderTest> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meshid-bench-floor-'));
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const secret = () => randomBytes(32).toString('base64url');
+  const settings: FloorSettings = {
+    port,
+    issuer,
+    databasePath: join(dataDir, 'floor.db'),
+    login: { clientId: 'bench-login', clientSecret: secret(), redirectUri: REDIRECT_URI },
+    clientCredentials: { clientId: 'bench-cc', clientSecret: secret() },
+    account: {
+      sub: SUBJECT,
+      claims: { email: DEV_IDENTITY.login, email_verified: true, name: DEV_IDENTITY.name, preferred_username: DEV_IDENTITY.login.split('@')[0]!, groups: DEV_IDENTITY.groups },
+    },
+  };
+  progress(`floor: starting on ${issuer}`);
+  const child = spawn(process.execPath, [...nodeFlags, FLOOR_SERVER], {
+    env: { ...process.env, BENCH_FLOOR_SETTINGS: JSON.stringify(settings) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const { tail } = watch('floor', child);
+  const server = handle('floor', child, issuer, settings.login, settings.clientCredentials, () => rmSync(dataDir, { recursive: true, force: true }));
+  try {
+    await waitUntilReady('floor', child, issuer, tail);
   } catch (error) {
     await server.stop();
     throw error;
