@@ -14,7 +14,7 @@ export const ENDPOINT_PATHS = {
 
 /** The claims meshid can put in ID tokens or userinfo. */
 export const CLAIMS_SUPPORTED = [
-  'iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp',
+  'iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid',
   'name', 'preferred_username', 'picture', 'email', 'email_verified', 'groups',
 ];
 
