@@ -26,7 +26,6 @@ import {
 } from '../../validation.js';
 import { followLog } from '../follow-log.js';
 import { LogNotifier } from '../log-notifier.js';
-import { TurnCachedReads } from './turn-cached-reads.js';
 import { ensureEventsSchema } from './schema.js';
 import { EventStatements } from './statements.js';
 import { decodeEventRow } from '../event-row.js';
@@ -57,14 +56,6 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements: EventStatements;
   private readonly notifier = new LogNotifier();
-  private readonly tailReads = new TurnCachedReads((cursor, limit) =>
-    this.statements.allForwards.all(cursor + 1n, limit).map((row) => ({
-      sequence: row.position,
-      stream: row.stream,
-      type: row.type,
-      decode: () => decodeEventRow(row),
-    })),
-  );
   private readonly pollIntervalMs: number;
   private readonly appendTransaction: (stream: string, expected: ExpectedRevision, events: PreparedEvent[]) => AppendResult;
   private closed = false;
@@ -200,7 +191,13 @@ export class SqliteEventStore implements EventStore {
       notifier: this.notifier,
       pollIntervalMs: this.pollIntervalMs,
       closed: () => this.closed,
-      fetchAfter: (cursor, limit) => this.tailReads.fetchAfter(cursor, limit, this.notifier.version),
+      fetchAfter: (cursor, limit) =>
+        this.statements.allForwards.all(cursor + 1n, limit).map((row) => ({
+          sequence: row.position,
+          stream: row.stream,
+          type: row.type,
+          decode: () => decodeEventRow(row),
+        })),
     });
   }
 
