@@ -36,7 +36,7 @@ describe('grants and refresh tokens', () => {
     issue = async (ttl = policy.ttlMs) => (await issuer.execute(new IssueGrantCommand(grant, ttl, context))).refreshToken!;
     const rotator = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store));
     refresh = (token, o = {}) => rotator.execute(new RotateRefreshTokenCommand(token, o.clientId ?? 'grafana', o.scope, o.policy ?? policy, context));
-    revoke = new RevokeGrantHandler(store);
+    revoke = new RevokeGrantHandler(store, new GrantLookup(store));
   });
 
   async function rejection(promise: Promise<unknown>): Promise<RefreshRejection> {

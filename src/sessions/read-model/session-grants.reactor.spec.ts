@@ -9,6 +9,7 @@ import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { IssueGrantCommand, type GrantRequest } from '../../tokens/commands/issue-grant.command.js';
 import { IssueGrantHandler } from '../../tokens/commands/issue-grant.handler.js';
 import { RevokeGrantCommand } from '../../tokens/commands/revoke-grant.command.js';
+import { GrantLookup } from '../../tokens/read-model/grant-lookup.js';
 import { RevokeGrantHandler } from '../../tokens/commands/revoke-grant.handler.js';
 import { GRANT_REVOKED, grantStream } from '../../tokens/domain/grant.events.js';
 import { EndSessionCommand } from '../commands/end-session.command.js';
@@ -28,7 +29,7 @@ describe('SessionGrantsReactor', () => {
 
   beforeEach(() => {
     store = new MemoryEventStore();
-    revoke = new RevokeGrantHandler(store);
+    revoke = new RevokeGrantHandler(store, new GrantLookup(store));
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -1,14 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '#event-store';
-import { appendDecision, loadAggregate } from '../../common/event-sourcing/aggregate-stream.js';
+import { appendDecision } from '../../common/event-sourcing/aggregate-stream.js';
 import { GRANT_REVOKED, type GrantRevoked, grantStream } from '../domain/grant.events.js';
-import { grantEvolver } from '../domain/grant.evolver.js';
+import { GrantLookup } from '../read-model/grant-lookup.js';
 import { RevokeGrantCommand } from './revoke-grant.command.js';
 
 @CommandHandler(RevokeGrantCommand)
 export class RevokeGrantHandler implements ICommandHandler<RevokeGrantCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly grants: GrantLookup,
+  ) {}
 
   /**
    * `revoked: false` for an unknown grant, another client's, or one already revoked.
@@ -24,7 +27,7 @@ export class RevokeGrantHandler implements ICommandHandler<RevokeGrantCommand> {
   async execute({ grantId, reason, clientId, context, presentedAccessToken }: RevokeGrantCommand) {
     const stream = grantStream(grantId);
     for (let attempt = 0; ; attempt++) {
-      const loaded = await loadAggregate(this.store, stream, grantEvolver);
+      const loaded = await this.grants.load(grantId);
       const { issued, revoked } = loaded.state;
       const preempt = issued === null && revoked === null && (reason === 'authorization_code_reuse' || (presentedAccessToken && clientId !== undefined));
       if (!preempt && (issued === null || revoked !== null || (clientId !== undefined && issued.clientId !== clientId))) {
