@@ -11,6 +11,8 @@ const list: Parse = (raw) =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+/** tsidp's `-log` levels in Nest's names; meshid's own names pass through. */
+const logLevel: Parse = (raw) => ({ info: 'log', warning: 'warn' })[raw.trim().toLowerCase()] ?? raw.trim().toLowerCase();
 const flag: Parse = (raw) => {
   const value = raw.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
@@ -25,14 +27,18 @@ const flag: Parse = (raw) => {
 export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string[]; parse: Parse }> = [
   { key: 'issuer', names: ['MESHID_ISSUER'], parse: text },
   { key: 'host', names: ['MESHID_HOST'], parse: text },
-  { key: 'port', names: ['MESHID_PORT'], parse: integer },
+  { key: 'port', names: ['MESHID_PORT', 'TSIDP_PORT'], parse: integer },
   { key: 'dataDir', names: ['MESHID_DATA_DIR', 'TS_STATE_DIR'], parse: text },
   { key: 'eventStore', names: ['MESHID_EVENT_STORE'], parse: text },
   { key: 'kurrentdbConnectionString', names: ['KURRENTDB_CONNECTION_STRING'], parse: text },
   { key: 'sqliteDurability', names: ['MESHID_SQLITE_DURABILITY'], parse: text },
   { key: 'identity', names: ['MESHID_IDENTITY'], parse: list },
   { key: 'tailscaleSocket', names: ['MESHID_TAILSCALE_SOCKET'], parse: text },
+  { key: 'tailscaleTimeoutMs', names: ['MESHID_TAILSCALE_TIMEOUT_MS'], parse: integer },
+  { key: 'taggedNodes', names: ['MESHID_TAGGED_NODES'], parse: text },
   { key: 'trustedProxies', names: ['MESHID_TRUSTED_PROXIES'], parse: list },
+  { key: 'grantsFile', names: ['MESHID_GRANTS_FILE'], parse: text },
+  { key: 'tls', names: ['MESHID_TLS'], parse: text },
   { key: 'devIdentity', names: ['MESHID_DEV_IDENTITY'], parse: text },
   { key: 'webfingerAccounts', names: ['MESHID_WEBFINGER_ACCOUNTS'], parse: list },
   { key: 'tokenExchange', names: ['MESHID_TOKEN_EXCHANGE', 'TSIDP_ENABLE_STS'], parse: flag },
@@ -42,7 +48,7 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'authorizationCodeLifetime', names: ['MESHID_AUTHORIZATION_CODE_LIFETIME'], parse: integer },
   { key: 'refreshTokenReuseGrace', names: ['MESHID_REFRESH_TOKEN_REUSE_GRACE'], parse: integer },
   { key: 'signingKeyRotationDays', names: ['MESHID_SIGNING_KEY_ROTATION_DAYS'], parse: integer },
-  { key: 'logLevel', names: ['MESHID_LOG_LEVEL'], parse: text },
+  { key: 'logLevel', names: ['MESHID_LOG_LEVEL', 'TSIDP_LOG'], parse: logLevel },
 ];
 
 const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts']);
@@ -62,6 +68,31 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): Map<ConfigKey, RawSetti
     if (name !== undefined) settings.set(key, { value: parse(env[name]!), origin: { kind: 'env', name } });
   }
   return settings;
+}
+
+/**
+ * tsidp's variables that have no meaning for meshid as such (it runs beside tailscaled rather
+ * than embedding a tailnet node), each with what to do instead. A tsidp deployment that switches
+ * keeps working, and is told once at start what each leftover does not do.
+ */
+const TSIDP_NOTES: Readonly<Record<string, string>> = {
+  TS_HOSTNAME: 'is the node name tsidp registers; meshid runs beside tailscaled: set MESHID_ISSUER to https://<that name>.<tailnet>.ts.net',
+  TSIDP_USE_FUNNEL: 'is ignored: Funnel is switched on in tailscale serve (tailscale funnel), and meshid restricts what Funnel requests from a trusted proxy may reach',
+  TSIDP_LOCAL_PORT: 'is ignored: tsidp makes loopback callers administrators; meshid never does',
+  TSIDP_USE_LOCAL_TAILSCALED: 'is what meshid always does (the tailscale resolver asks the local tailscaled)',
+  TSIDP_DEBUG_ALL_REQUESTS: 'is refused: it would write secrets to the log',
+  TSIDP_DEBUG_TSNET: 'is ignored: meshid embeds no tsnet node',
+  TS_ADVERTISE_TAGS: 'belongs to tailscaled (or the tailscale sidecar), not to meshid',
+  TS_AUTHKEY: 'belongs to tailscaled (or the tailscale sidecar), not to meshid',
+  TS_AUTH_KEY: 'belongs to tailscaled (or the tailscale sidecar), not to meshid',
+  TS_AUTHKEY_FILE: 'belongs to tailscaled (or the tailscale sidecar), not to meshid',
+};
+
+/** One warning per tsidp variable set that meshid does not act on. */
+export function tsidpEnvironmentNotes(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(TSIDP_NOTES)
+    .filter(([name]) => env[name] !== undefined)
+    .map(([name, note]) => `tsidp's ${name} ${note}`);
 }
 
 /** Unknown `MESHID_*` variables are probably typos; they are reported, not fatal. */

@@ -70,6 +70,27 @@ describe('loadConfig', () => {
     expect(config.tokenExchange).toBe(true);
   });
 
+  it('reads the tailnet settings and tsidp port and log level, and says what other tsidp variables do not do', () => {
+    const { config, warnings } = load({
+      TSIDP_PORT: '443',
+      TSIDP_LOG: 'info',
+      MESHID_TAGGED_NODES: 'machine',
+      MESHID_TLS: 'tailscale',
+      MESHID_TAILSCALE_TIMEOUT_MS: '500',
+      MESHID_GRANTS_FILE: 'grants.hujson',
+      TS_HOSTNAME: 'idp',
+      TSIDP_LOCAL_PORT: '8080',
+      TSIDP_DEBUG_ALL_REQUESTS: '1',
+    });
+    expect(config).toMatchObject({ port: 443, logLevel: 'log', taggedNodes: 'machine', tls: 'tailscale', tailscaleTimeoutMs: 500, grantsFile: join(dir, 'grants.hujson') });
+    expect(warnings).toEqual([
+      expect.stringContaining("tsidp's TS_HOSTNAME is the node name tsidp registers"),
+      expect.stringContaining("tsidp's TSIDP_LOCAL_PORT is ignored: tsidp makes loopback callers administrators"),
+      expect.stringContaining("tsidp's TSIDP_DEBUG_ALL_REQUESTS is refused"),
+    ]);
+    expect(load({ MESHID_PORT: '8443', TSIDP_PORT: '443', MESHID_LOG_LEVEL: 'debug', TSIDP_LOG: 'error' }).config).toMatchObject({ port: 8443, logLevel: 'debug' });
+  });
+
   it('lets MESHID_DATA_DIR win over TS_STATE_DIR, the environment over the file, and flags over both', () => {
     const file = join(dir, 'layers.yaml');
     writeFileSync(file, 'port: 7000\nhost: 127.0.0.1\nidentity: [tailscale, account]\n');
@@ -111,6 +132,12 @@ describe('loadConfig', () => {
     [{ MESHID_AUTHORIZATION_CODE_LIFETIME: '3600' }, 'authorizationCodeLifetime (from MESHID_AUTHORIZATION_CODE_LIFETIME) = 3600'],
     [{ MESHID_REFRESH_TOKEN_REUSE_GRACE: '-1' }, 'refreshTokenReuseGrace (from MESHID_REFRESH_TOKEN_REUSE_GRACE) = -1'],
     [{ MESHID_SIGNING_KEY_ROTATION_DAYS: '0' }, 'signingKeyRotationDays (from MESHID_SIGNING_KEY_ROTATION_DAYS) = 0'],
+    [{ MESHID_TAGGED_NODES: 'allow' }, 'taggedNodes (from MESHID_TAGGED_NODES) = "allow": expected one of refuse, machine'],
+    [{ MESHID_TLS: 'letsencrypt' }, 'tls (from MESHID_TLS) = "letsencrypt": expected one of off, tailscale'],
+    [{ MESHID_TAILSCALE_TIMEOUT_MS: '10' }, 'tailscaleTimeoutMs (from MESHID_TAILSCALE_TIMEOUT_MS) = 10'],
+    [{ MESHID_TAILSCALE_SOCKET: 'relative.sock' }, 'tailscaleSocket (from MESHID_TAILSCALE_SOCKET)'],
+    [{ TSIDP_PORT: 'https' }, 'port (from TSIDP_PORT) = "https"'],
+    [{ TSIDP_LOG: 'trace' }, 'logLevel (from TSIDP_LOG) = "trace"'],
   ])('refuses %j naming the key and the expected form', (env, message) => {
     const problems = problemsOf(() => load(env));
     expect(problems.join('\n')).toContain(message);

@@ -9,6 +9,7 @@ import {
   fromEnvironment,
   fromFile,
   type RawSetting,
+  tsidpEnvironmentNotes,
   unknownEnvironmentNames,
 } from './config-sources.js';
 import { EXPECTED_FORM, MeshidConfig } from './meshid-config.js';
@@ -35,7 +36,10 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Builds and validates the configuration; throws `ConfigError` naming every bad key. */
 export function loadConfig(input: ConfigInput): LoadedConfig {
-  const warnings = unknownEnvironmentNames(input.env).map((name) => `unknown environment variable ${name} ignored`);
+  const warnings = [
+    ...unknownEnvironmentNames(input.env).map((name) => `unknown environment variable ${name} ignored`),
+    ...tsidpEnvironmentNotes(input.env),
+  ];
   const { settings: fileSettings, file } = readConfigFile(input);
   const settings = new Map<ConfigKey, RawSetting>([...fileSettings, ...fromEnvironment(input.env)]);
   for (const [key, value] of Object.entries(input.overrides ?? {}) as Array<[ConfigKey, unknown]>) {
@@ -59,6 +63,7 @@ export function loadConfig(input: ConfigInput): LoadedConfig {
 
   if (config.devIdentity !== undefined && !config.identity.includes('dev')) config.identity = ['dev', ...config.identity];
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(input.cwd, config.dataDir);
+  if (config.grantsFile !== undefined && !isAbsolute(config.grantsFile)) config.grantsFile = resolve(input.cwd, config.grantsFile);
   return { config, warnings, ...(file ? { file } : {}) };
 }
 

@@ -16,6 +16,8 @@ import { IsCidrList, IsDevIdentity, IsIssuerUrl, IsNonEmptyStringList } from './
 export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
 export const IDENTITY_RESOLVERS = ['tailscale', 'proxy-headers', 'account', 'dev'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export const TAGGED_NODE_MODES = ['refuse', 'machine'] as const;
+export const TLS_MODES = ['off', 'tailscale'] as const;
 
 /**
  * meshid's whole configuration, typed and validated once at start. Each property is documented
@@ -66,9 +68,41 @@ export class MeshidConfig {
   @Matches(/^\/\S*$/)
   tailscaleSocket = '/var/run/tailscale/tailscaled.sock';
 
+  /**
+   * MESHID_TAILSCALE_TIMEOUT_MS: how long a LocalAPI call may take before the caller gets a 503
+   * (tailscaled answers whois from memory in well under a millisecond when healthy).
+   */
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  tailscaleTimeoutMs = 2000;
+
+  /**
+   * MESHID_TAGGED_NODES: what a request from a tagged node is. `refuse` (tsidp's behaviour): nobody.
+   * `machine`: a machine identity, `sub` = `nodeid:<n>`, with its tags as the `tags` claim.
+   */
+  @IsIn(TAGGED_NODE_MODES)
+  taggedNodes: (typeof TAGGED_NODE_MODES)[number] = 'refuse';
+
   /** MESHID_TRUSTED_PROXIES: CIDRs whose identity headers and X-Forwarded-For are believed. */
   @IsCidrList()
   trustedProxies: string[] = [];
+
+  /**
+   * MESHID_GRANTS_FILE: tsidp capability rules for identities that do not come from tailscaled
+   * (dev, proxy headers, local accounts), in tailnet-policy grant syntax. Re-read when it changes.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/)
+  grantsFile?: string;
+
+  /**
+   * MESHID_TLS: `off` serves plain HTTP (behind `tailscale serve` or a proxy); `tailscale` serves
+   * HTTPS with the certificate tailscaled's LocalAPI issues for the issuer's host name.
+   */
+  @IsIn(TLS_MODES)
+  tls: (typeof TLS_MODES)[number] = 'off';
 
   /** MESHID_DEV_IDENTITY: a login name or JSON identity for the loopback-only `dev` resolver. */
   @IsOptional()
@@ -140,7 +174,11 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   sqliteDurability: 'normal or full',
   identity: `a comma-separated list of distinct resolvers from ${IDENTITY_RESOLVERS.join(', ')}`,
   tailscaleSocket: 'an absolute path to the tailscaled socket',
+  tailscaleTimeoutMs: 'an integer number of milliseconds from 100 to 30000',
+  taggedNodes: `one of ${TAGGED_NODE_MODES.join(', ')}`,
   trustedProxies: 'a comma-separated list of CIDRs, e.g. 127.0.0.1/32,fd7a:115c:a1e0::/48',
+  grantsFile: 'a path to a JSON (HuJSON) file with a "grants" array',
+  tls: `one of ${TLS_MODES.join(', ')}`,
   devIdentity: 'a login name (alice@example.com) or a JSON object with a string "login"',
   webfingerAccounts: 'a comma-separated list of addresses such as alice@example.com',
   tokenExchange: 'true or false (1 or 0)',
