@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import { EXPECTED_FORM, MeshidConfig } from '../config/meshid-config.js';
 import { registerKeyCommands } from '../keys/cli/keys.cli.js';
 import { startServer } from '../server.js';
+import { registerImportTsidpCommand } from '../tsidp-import/import-tsidp.cli.js';
 
 export interface ConfigFlags {
   config?: string;
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
 
   registerClientCommands(program);
   registerKeyCommands(program);
+  registerImportTsidpCommand(program);
   return program;
 }
 

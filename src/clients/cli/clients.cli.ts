@@ -23,7 +23,7 @@ const revision = (value: string): bigint => {
 };
 
 /** Who the CLI acts as, recorded in every event it appends: `cli:<os user>`. */
-function cliContext(): CommandContext {
+export function cliContext(): CommandContext {
   let user = 'unknown';
   try {
     user = userInfo().username || user;

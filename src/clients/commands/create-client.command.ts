@@ -11,13 +11,15 @@ export interface CreateClientResult extends ClientCommandResult {
 
 /**
  * Registers a client. The server chooses its id unless `clientId` is given (imports keep their
- * ids); either way the id can be taken only once.
+ * ids); either way the id can be taken only once. Likewise its secret, unless `clientSecret` is
+ * given (imports keep their secrets; see `newClientSecret`); only its digest is stored.
  */
 export class CreateClientCommand extends Command<CreateClientResult> {
   constructor(
     readonly metadata: ClientMetadataInput,
     readonly context: CommandContext,
     readonly clientId?: string,
+    readonly clientSecret?: string,
   ) {
     super();
   }

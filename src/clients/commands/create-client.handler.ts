@@ -4,7 +4,8 @@ import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '#event-
 import { appendDecision } from '../../common/event-sourcing/aggregate-stream.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { assertClientId, clientStream, generateClientId } from '../domain/client-id.js';
-import { isConfidential, validateClientMetadata } from '../domain/client-metadata.js';
+import { validateClientMetadata } from '../domain/client-metadata.js';
+import { newClientSecret } from '../domain/client-secret.js';
 import { ClientAlreadyExistsError, InvalidClientMetadataError } from '../domain/client.errors.js';
 import { ClientEventType, type ClientRegisteredData } from '../domain/client.events.js';
 import { CreateClientCommand, type CreateClientResult } from './create-client.command.js';
@@ -16,12 +17,12 @@ export class CreateClientHandler implements ICommandHandler<CreateClientCommand>
     private readonly hasher: SecretHasher,
   ) {}
 
-  async execute({ metadata: input, context, clientId: given }: CreateClientCommand): Promise<CreateClientResult> {
+  async execute({ metadata: input, context, clientId: givenId, clientSecret: givenSecret }: CreateClientCommand): Promise<CreateClientResult> {
     const validation = validateClientMetadata(input);
     if (!validation.ok) throw new InvalidClientMetadataError(validation.errors);
     const { metadata } = validation;
-    const clientId = given === undefined ? generateClientId() : assertClientId(given);
-    const clientSecret = isConfidential(metadata.token_endpoint_auth_method) ? SecretHasher.generate() : undefined;
+    const clientId = givenId === undefined ? generateClientId() : assertClientId(givenId);
+    const clientSecret = newClientSecret(metadata.token_endpoint_auth_method, givenSecret);
     const data: ClientRegisteredData = { clientId, metadata, secretDigest: clientSecret === undefined ? null : this.hasher.digest(clientSecret) };
     try {
       // Gate: appended with no_stream (no revision loaded), so an id is registered once, ever.
