@@ -23,12 +23,14 @@ export function isRealEmail(login: string): boolean {
 
 /**
  * `preferred_username` as Headscale accepts it: lower-case, starting with a letter, made of
- * `[a-z0-9._-]`, derived from the login's local part. Other characters become `-`; leading
- * characters that are not letters are dropped. Undefined when nothing usable is left.
+ * `[a-z0-9._-]`, at least two characters long, derived from the login's local part. Other
+ * characters become `-`; leading characters that are not letters are dropped. Undefined when
+ * fewer than two characters are left: Headscale's username validation rejects shorter names,
+ * and leaving the claim out is better than sending one a relying party refuses.
  */
 export function preferredUsername(login: string): string | undefined {
   const at = login.lastIndexOf('@');
   const local = (at > 0 ? login.slice(0, at) : login).toLowerCase();
   const cleaned = local.replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z]+/, '');
-  return cleaned === '' ? undefined : cleaned;
+  return cleaned.length < 2 ? undefined : cleaned;
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { MeshidConfig } from '../config/meshid-config.js';
 import { isRealEmail, preferredUsername } from './claim-rules.js';
-import { IdentityService } from './identity.service.js';
 import { devIdentity, DevIdentityResolver } from './resolvers/dev-identity.resolver.js';
 import { isLoopbackAddress } from './resolvers/loopback.js';
 
@@ -30,6 +29,7 @@ describe('dev identity', () => {
         preferred_username: 'alice.smith',
         groups: [],
       },
+      capabilities: [],
     });
   });
 
@@ -44,6 +44,9 @@ describe('dev identity', () => {
     expect(preferredUsername('1st+Tag_x@example.com')).toBe('st-tag_x');
     expect(preferredUsername('42@example.com')).toBeUndefined();
     expect(preferredUsername('Dave')).toBe('dave');
+    expect(preferredUsername('a@example.com')).toBeUndefined();
+    expect(preferredUsername('9x@example.com')).toBeUndefined();
+    expect(preferredUsername('ab@example.com')).toBe('ab');
     expect(isRealEmail('a@example.co.uk')).toBe(true);
     expect(isRealEmail('a@github')).toBe(false);
     expect(isRealEmail('a@passkey')).toBe(false);
@@ -65,22 +68,5 @@ describe('dev identity', () => {
   it('recognises loopback addresses only', () => {
     for (const address of ['127.0.0.1', '127.255.0.1', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.2']) expect(isLoopbackAddress(address)).toBe(true);
     for (const address of ['128.0.0.1', '10.127.0.1', '::2', 'fe80::1', 'localhost', '', '::ffff:192.168.1.1']) expect(isLoopbackAddress(address)).toBe(false);
-  });
-});
-
-describe('IdentityService', () => {
-  it('tries the configured resolvers in order, skipping those not available yet', async () => {
-    const c = config('alice@example.com', ['tailscale', 'dev', 'account']);
-    const service = new IdentityService(c, new DevIdentityResolver(c));
-    expect(service.active).toEqual(['dev']);
-    expect((await service.identify(request('127.0.0.1')))?.subject).toBe('dev:alice@example.com');
-    expect(await service.identify(request('192.0.2.1'))).toBeNull();
-  });
-
-  it('recognises nobody when no resolver is available', async () => {
-    const c = config(undefined, ['tailscale']);
-    const service = new IdentityService(c, new DevIdentityResolver(c));
-    expect(service.active).toEqual([]);
-    expect(await service.identify(request('127.0.0.1'))).toBeNull();
   });
 });

@@ -2,10 +2,10 @@ import type { Identity, IdentitySource } from './identity.js';
 
 /**
  * The part of an HTTP request a resolver may look at. `socket.remoteAddress` is the TCP peer;
- * headers are only believable from a trusted proxy, which each resolver decides for itself.
+ * headers are only believable from a trusted proxy (TrustedProxies decides).
  */
 export interface ResolverRequest {
-  socket: { remoteAddress?: string | undefined };
+  socket: { remoteAddress?: string | undefined; remotePort?: number | undefined };
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -13,4 +13,19 @@ export interface ResolverRequest {
 export interface IdentityResolver {
   readonly source: IdentitySource;
   resolve(request: ResolverRequest): Identity | null | Promise<Identity | null>;
+}
+
+/**
+ * A resolver could not answer at all (tailscaled's socket refused, timed out or answered
+ * nonsense). It is not "nobody": callers show a 503 and must not fall through to the next
+ * resolver, or an outage would silently change who people are.
+ */
+export class IdentityUnavailableError extends Error {
+  constructor(
+    readonly source: IdentitySource,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IdentityUnavailableError';
+  }
 }

@@ -9,16 +9,18 @@ import { isLoopbackAddress } from './loopback.js';
  * Builds the fixed identity of MESHID_DEV_IDENTITY: a login name, or the JSON form
  * `{"login":..,"name":..,"groups":[..],"caps":[..]}`. The configuration validator guarantees the
  * JSON parses to an object with a string `login`; the other fields are used only when they have
- * the right type. `caps` (tsidp capability rules) is not read yet: the policy decisions that
- * use them (admin, DCR, token exchange, extra claims) come later.
+ * the right type. `caps` are tsidp capability rules, carried raw like a whois CapMap: the
+ * capability parser validates them (and drops malformed ones) when a decision needs them.
  */
 export function devIdentity(value: string): Identity {
   let login = value;
   let name: string | undefined;
   let groups: string[] = [];
+  let capabilities: unknown[] = [];
   if (value.trimStart().startsWith('{')) {
-    const parsed = JSON.parse(value) as { login: string; name?: unknown; groups?: unknown };
+    const parsed = JSON.parse(value) as { login: string; name?: unknown; groups?: unknown; caps?: unknown };
     login = parsed.login;
+    if (Array.isArray(parsed.caps)) capabilities = parsed.caps;
     if (typeof parsed.name === 'string' && parsed.name.trim() !== '') name = parsed.name;
     if (Array.isArray(parsed.groups)) groups = [...new Set(parsed.groups.filter((g): g is string => typeof g === 'string' && g !== ''))];
   }
@@ -29,7 +31,7 @@ export function devIdentity(value: string): Identity {
   }
   const username = preferredUsername(login);
   if (username !== undefined) claims.preferred_username = username;
-  return { source: 'dev', subject: `dev:${login}`, login, claims };
+  return { source: 'dev', subject: `dev:${login}`, login, claims, capabilities };
 }
 
 /**
@@ -45,6 +47,11 @@ export class DevIdentityResolver implements IdentityResolver {
 
   constructor(config: MeshidConfig) {
     this.identity = config.devIdentity === undefined ? null : deepFreeze(devIdentity(config.devIdentity));
+  }
+
+  /** The configured identity, whoever asks (for re-evaluating a grant, never for a request). */
+  get current(): Identity | null {
+    return this.identity;
   }
 
   /** Whether MESHID_DEV_IDENTITY is set at all. */
