@@ -19,8 +19,9 @@ afterAll(async () => {
   for (const meshid of started.values()) await meshid.close();
 });
 
+/** meshid with the dev identity, or else with no resolver that can recognise anyone. */
 async function start(devIdentity?: string): Promise<{ server: RunningServer; issuer: string }> {
-  const meshid = await startTestServer(devIdentity === undefined ? {} : { MESHID_DEV_IDENTITY: devIdentity });
+  const meshid = await startTestServer(devIdentity === undefined ? { MESHID_IDENTITY: 'account' } : { MESHID_DEV_IDENTITY: devIdentity });
   started.set(meshid.server, meshid);
   return { server: meshid.server, issuer: meshid.issuer };
 }

@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
+import { CapabilityPolicy } from './capabilities/capability-policy.js';
 import { IdentityService } from './identity.service.js';
+import { PolicyService } from './policy.service.js';
 import { DevIdentityResolver } from './resolvers/dev-identity.resolver.js';
+import { ProxyHeadersIdentityResolver } from './resolvers/proxy-headers.resolver.js';
+import { TailscaleIdentityResolver } from './tailscale/tailscale-identity.resolver.js';
+import { TrustedProxies } from './trusted-proxies.js';
 
-/** Policy (DESIGN §5): who is asking. What they may do (capability rules) comes with the tailnet resolvers. */
+/**
+ * Policy (DESIGN §5), the one module that reads identity headers or asks the tailnet: who is
+ * asking (IdentityService and its resolvers) and what they may have and do (PolicyService over
+ * the capability rules).
+ */
 @Module({
-  providers: [DevIdentityResolver, IdentityService],
-  exports: [IdentityService],
+  providers: [TrustedProxies, DevIdentityResolver, TailscaleIdentityResolver, ProxyHeadersIdentityResolver, IdentityService, CapabilityPolicy, PolicyService],
+  exports: [IdentityService, PolicyService, TrustedProxies],
 })
 export class PolicyModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { Clock } from '../common/clock.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { PolicyModule } from '../policy/policy.module.js';
 import { IssueGrantHandler } from './commands/issue-grant.handler.js';
 import { RevokeGrantHandler } from './commands/revoke-grant.handler.js';
 import { RotateRefreshTokenHandler } from './commands/rotate-refresh-token.handler.js';
@@ -11,6 +12,7 @@ import { RevocationController } from './http/revocation.controller.js';
 import { TokenController } from './http/token.controller.js';
 import { UserinfoController } from './http/userinfo.controller.js';
 import { AccessTokenVerifier } from './issuance/access-token-verifier.js';
+import { RefreshReidentification } from './issuance/refresh-reidentification.js';
 import { TokenGrants } from './issuance/token-grants.service.js';
 import { TokenMinter } from './issuance/token-minter.js';
 import { TokenResponseBuilder } from './issuance/token-response.js';
@@ -23,7 +25,7 @@ import { RevokedGrantsProjection } from './read-model/revoked-grants.projection.
  * and /revoke, with the revoked-grants read model they consult.
  */
 @Module({
-  imports: [ClientsModule, KeysModule],
+  imports: [ClientsModule, KeysModule, PolicyModule],
   controllers: [TokenController, UserinfoController, IntrospectionController, RevocationController],
   providers: [
     Clock,
@@ -34,6 +36,7 @@ import { RevokedGrantsProjection } from './read-model/revoked-grants.projection.
     TokenMinter,
     TokenResponseBuilder,
     TokenGrants,
+    RefreshReidentification,
     AccessTokenVerifier,
     GrantLookup,
     RevokedGrants,

@@ -10,6 +10,7 @@ export type AuthorizationCodeRequest = Pick<AuthorizationCodeIssued, 'clientId' 
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
   sessionId?: string;
+  identity?: AuthorizationCodeIssued['identity'];
 };
 
 export interface IssuedAuthorizationCode {

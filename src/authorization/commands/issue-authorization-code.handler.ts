@@ -37,6 +37,7 @@ export class IssueAuthorizationCodeHandler implements ICommandHandler<IssueAutho
       codeChallenge: request.codeChallenge ?? null,
       codeChallengeMethod: request.codeChallenge ? (request.codeChallengeMethod ?? 'S256') : null,
       sessionId: request.sessionId ?? null,
+      ...(request.identity !== undefined ? { identity: request.identity } : {}),
     };
     const stream = authorizationCodeStream(this.hasher.digest(code));
     const { position } = await appendDecision(this.store, stream, { revision: undefined }, [{ type: AUTHORIZATION_CODE_ISSUED, data }], context);

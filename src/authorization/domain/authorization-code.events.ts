@@ -1,4 +1,5 @@
 import type { JsonObject } from '#event-store';
+import type { IdentitySnapshot } from '../../policy/identity-snapshot.js';
 
 export const AUTHORIZATION_CODE_ISSUED = 'AuthorizationCodeIssued';
 export const AUTHORIZATION_CODE_REDEEMED = 'AuthorizationCodeRedeemed';
@@ -27,6 +28,11 @@ export interface AuthorizationCodeIssued extends JsonObject {
    * issued before sessions: read it as `?? null`.
    */
   sessionId?: string | null;
+  /**
+   * Where the identity came from and the capability rules it carried, for policy at the token
+   * endpoint. Absent from codes issued before policy snapshots: no rules apply to those.
+   */
+  identity?: IdentitySnapshot;
 }
 
 export interface AuthorizationCodeRedeemed extends JsonObject {

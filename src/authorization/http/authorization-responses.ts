@@ -5,6 +5,8 @@ import { Clock } from '../../common/clock.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import type { Identity } from '../../policy/identity.js';
+import { snapshotOf } from '../../policy/identity-snapshot.js';
+import type { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IssueAuthorizationCodeCommand } from '../commands/issue-authorization-code.command.js';
 import type { AuthorizeErrorCode } from './authorize-request.js';
 import { sendPage, sendRedirect } from './html-page.js';
@@ -46,6 +48,20 @@ export class AuthorizationResponses {
   }
 
   /**
+   * An identity source could not answer (tailscaled's socket refused or timed out): a 503 page
+   * and a log line, never a hang and never a sign-in as someone else. The reason names the
+   * socket, which is the operator's business, so the page stays general.
+   */
+  identityUnavailable(reply: FastifyReply, error: IdentityUnavailableError): void {
+    this.logger.error(`cannot tell who is signing in: ${error.message}`);
+    reply.header('retry-after', '5');
+    sendPage(reply, 503, 'Sign-in is unavailable right now', [
+      'meshid could not ask the tailnet who you are. Nothing was sent to the application.',
+      'Try again in a moment; if it persists, tell whoever runs this identity provider (the details are in its log).',
+    ]);
+  }
+
+  /**
    * Issues the code (one event) and redirects with it. Every identity source authenticates the
    * request itself, so `auth_time` is now: the person was authenticated by this very request.
    */
@@ -59,6 +75,7 @@ export class AuthorizationResponses {
             scope: code.scope,
             subject: identity.subject,
             claims: structuredClone(identity.claims),
+            identity: snapshotOf(identity),
             authTime: Math.floor(this.clock.now() / 1000),
             sessionId,
             ...(code.nonce !== undefined ? { nonce: code.nonce } : {}),

@@ -3,6 +3,7 @@ import { Controller, Get, Inject, Logger, Post, Req, Res } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientDirectory } from '../../clients/read-model/client-directory.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
+import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IdentityService } from '../../policy/identity.service.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
 import { AuthorizationResponses } from './authorization-responses.js';
@@ -60,7 +61,15 @@ export class AuthorizeController {
     }
 
     const valid = validation.request;
-    const identity = await this.identities.identify(request);
+    let identity;
+    try {
+      identity = await this.identities.identify(request);
+    } catch (error) {
+      if (!(error instanceof IdentityUnavailableError)) throw error;
+      if (!valid.prompt.has('none')) return this.responses.identityUnavailable(reply, error);
+      this.responses.redirectError(reply, valid.redirectUri, 'temporarily_unavailable', 'the identity of the caller cannot be established right now', valid.state);
+      return;
+    }
     if (identity === null) {
       if (valid.prompt.has('none')) {
         this.responses.redirectError(reply, valid.redirectUri, 'login_required', 'no identity could be established for this request', valid.state);

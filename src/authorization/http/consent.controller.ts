@@ -3,6 +3,7 @@ import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { allowedScopes } from '../../clients/domain/client-metadata.js';
 import { ClientDirectory } from '../../clients/read-model/client-directory.js';
+import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IdentityService } from '../../policy/identity.service.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
 import { AuthorizationResponses } from './authorization-responses.js';
@@ -40,7 +41,13 @@ export class ConsentController {
     if (!opened.ok) return refuse(opened.reason === 'expired' ? 'This consent form has expired.' : 'This consent form is not valid.');
     const consent = opened.request;
 
-    const identity = await this.identities.identify(request);
+    let identity;
+    try {
+      identity = await this.identities.identify(request);
+    } catch (error) {
+      if (!(error instanceof IdentityUnavailableError)) throw error;
+      return this.responses.identityUnavailable(reply, error);
+    }
     if (identity === null) return this.responses.notSignedIn(reply);
     const session = await this.sessions.current(request);
     if (session === null || session.sessionId !== consent.sessionId || session.subject !== identity.subject) {

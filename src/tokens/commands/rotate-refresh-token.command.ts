@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { Position } from '#event-store';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
-import type { GrantIssued } from '../domain/grant.events.js';
+import type { RecordedIdentity } from '../../policy/identity-snapshot.js';
+import type { GrantIssued, RefreshTokenRotated } from '../domain/grant.events.js';
 
 export interface RefreshPolicy {
   /** Lifetime of each new refresh token (sliding). */
@@ -12,6 +13,8 @@ export interface RefreshPolicy {
 
 export interface RotatedRefreshToken {
   grant: GrantIssued;
+  /** Who the new tokens are for: the grant's identity after this rotation. */
+  identity: RecordedIdentity;
   scope: string[];
   refreshToken: string;
   position: Position;
@@ -25,6 +28,8 @@ export class RotateRefreshTokenCommand extends Command<RotatedRefreshToken> {
     readonly requestedScope: string[] | undefined,
     readonly policy: RefreshPolicy,
     readonly context: CommandContext,
+    /** The identity as just re-resolved by policy; recorded with the rotation if it changed. */
+    readonly reidentified?: RefreshTokenRotated['reidentified'],
   ) {
     super();
   }

@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '#event-
 import { Clock } from '../../common/clock.js';
 import { appendDecision } from '../../common/event-sourcing/aggregate-stream.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
+import { recordedClaims } from '../../policy/identity-snapshot.js';
 import { RefreshTokenRejectedError } from '../domain/grant.errors.js';
 import {
   GRANT_REVOKED,
@@ -12,6 +13,7 @@ import {
   REFRESH_TOKEN_ROTATED,
   type RefreshTokenRotated,
 } from '../domain/grant.events.js';
+import { isDeepStrictEqual } from 'node:util';
 import { decideRefresh } from '../domain/refresh-decision.js';
 import { newRefreshToken, parseRefreshToken } from '../domain/refresh-token.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
@@ -60,8 +62,14 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
           refreshExpiresAt: now + command.policy.ttlMs,
           scope: decision.scope,
         };
+        const current = loaded.state.identity;
+        const changed =
+          command.reidentified !== undefined &&
+          (current === null || !isDeepStrictEqual(current.claims, command.reidentified.claims) || !isDeepStrictEqual(current.snapshot, command.reidentified.identity));
+        if (changed) rotated.reidentified = command.reidentified;
         const { position } = await appendDecision(this.store, stream, loaded, [{ type: REFRESH_TOKEN_ROTATED, data: rotated }], command.context);
-        return { grant: decision.issued, scope: decision.scope, refreshToken: next.token, position };
+        const identity = changed ? { claims: recordedClaims(command.reidentified!.claims), snapshot: command.reidentified!.identity } : current!;
+        return { grant: decision.issued, identity, scope: decision.scope, refreshToken: next.token, position };
       } catch (error) {
         // Someone appended since the load: decide again on what they wrote (bounded: each retry sees more).
         if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;

@@ -1,4 +1,5 @@
 import type { JsonObject } from '#event-store';
+import type { IdentitySnapshot } from '../../policy/identity-snapshot.js';
 
 export const GRANT_ISSUED = 'GrantIssued';
 export const REFRESH_TOKEN_ROTATED = 'RefreshTokenRotated';
@@ -23,6 +24,8 @@ export interface GrantIssued extends JsonObject {
    * `?? null`.
    */
   sessionId?: string | null;
+  /** The identity's policy snapshot from the code; absent from grants recorded before snapshots. */
+  identity?: IdentitySnapshot | null;
   /** HMAC of the current refresh token's secret, or null when the grant has none. */
   refreshTokenDigest: string | null;
   /** Milliseconds since the epoch; refresh tokens slide, each rotation sets a new expiry. */
@@ -37,6 +40,12 @@ export interface RefreshTokenRotated extends JsonObject {
   refreshExpiresAt: number;
   /** The scope of the tokens this refresh issued (a subset of the grant's). */
   scope: string[];
+  /**
+   * The identity as re-resolved for this refresh, present only when it differs from what the
+   * grant held (a new display name, new groups, changed tailnet grants): later tokens and
+   * userinfo use it.
+   */
+  reidentified?: { claims: JsonObject; identity: IdentitySnapshot };
 }
 
 export interface RefreshTokenReuseDetected extends JsonObject {
@@ -50,6 +59,8 @@ export type GrantRevocationReason =
   | 'logout'
   /** The browser session it was issued under ended (SessionGrantsReactor). */
   | 'session_ended'
+  /** At a refresh, the tailnet no longer knew the person (node removed, or now someone else's). */
+  | 'identity_gone'
   | 'administrator';
 
 export interface GrantRevoked extends JsonObject {

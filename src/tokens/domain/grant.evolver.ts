@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '#event-store';
 import type { Evolver } from '../../common/event-sourcing/aggregate-stream.js';
+import { type RecordedIdentity, recordedClaims } from '../../policy/identity-snapshot.js';
 import {
   GRANT_ISSUED,
   GRANT_REVOKED,
@@ -18,6 +19,8 @@ interface Rotation {
 
 export interface GrantState {
   issued: GrantIssued | null;
+  /** Who the grant is for now: the issued identity, or the latest refresh's re-resolution of it. */
+  identity: RecordedIdentity | null;
   /** The revision of the last event folded in (null: none yet). */
   revision: bigint | null;
   currentDigest: string | null;
@@ -39,21 +42,25 @@ export function rotatedAwayAt(state: GrantState, digest: string): number | undef
 }
 
 export const grantEvolver: Evolver<GrantState> = {
-  initial: { issued: null, revision: null, currentDigest: null, refreshExpiresAt: null, rotatedAway: new Map(), revoked: null },
+  initial: { issued: null, identity: null, revision: null, currentDigest: null, refreshExpiresAt: null, rotatedAway: new Map(), revoked: null },
   evolve(state, event: RecordedEvent) {
     const revision = event.revision;
     switch (event.type) {
       case GRANT_ISSUED: {
         const issued = event.data as GrantIssued;
         const rotatedAway = new Map<string, Rotation>();
-        return { ...state, revision, issued, currentDigest: issued.refreshTokenDigest, refreshExpiresAt: issued.refreshExpiresAt, rotatedAway };
+        const identity = { claims: recordedClaims(issued.claims), snapshot: issued.identity ?? null };
+        return { ...state, revision, issued, identity, currentDigest: issued.refreshTokenDigest, refreshExpiresAt: issued.refreshExpiresAt, rotatedAway };
       }
       case REFRESH_TOKEN_ROTATED: {
         const rotated = event.data as RefreshTokenRotated;
         // Only a damaged stream rotates before it was issued (and the map would be the shared initial one).
         if (state.issued === null) throw new Error(`${event.stream} rotates a refresh token before GrantIssued`);
         state.rotatedAway.set(rotated.fromDigest, { rotatedAt: rotated.rotatedAt, revision });
-        return { ...state, revision, currentDigest: rotated.toDigest, refreshExpiresAt: rotated.refreshExpiresAt };
+        const identity = rotated.reidentified
+          ? { claims: recordedClaims(rotated.reidentified.claims), snapshot: rotated.reidentified.identity }
+          : state.identity;
+        return { ...state, revision, identity, currentDigest: rotated.toDigest, refreshExpiresAt: rotated.refreshExpiresAt };
       }
       case GRANT_REVOKED:
         return { ...state, revision, revoked: state.revoked ?? (event.data as GrantRevoked).reason };

@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Req, Res, HttpCode } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../../common/http/oauth-error.js';
+import { PolicyService } from '../../policy/policy.service.js';
 import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
 import { claimsForScope } from '../issuance/claims-by-scope.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
@@ -11,7 +12,8 @@ import { asOAuthEndpoint } from './oauth-endpoint.js';
 
 /**
  * `GET`/`POST /userinfo` (OIDC Core §5.3): the claims the token's scope releases, from the
- * grant's identity snapshot, so `sub` and every claim agree with the ID token. A revoked grant
+ * grant's identity snapshot, so `sub` and every claim agree with the ID token, plus the extra
+ * claims of the capability rules that say `includeInUserInfo`, evaluated now. A revoked grant
  * is refused from memory first, then on the grant's own stream (which is read for the claims).
  */
 @Controller('userinfo')
@@ -20,6 +22,7 @@ export class UserinfoController {
     private readonly verifier: AccessTokenVerifier,
     private readonly revoked: RevokedGrants,
     private readonly grants: GrantLookup,
+    private readonly policy: PolicyService,
   ) {}
 
   @Get()
@@ -44,9 +47,10 @@ export class UserinfoController {
         throw new OAuthError('insufficient_scope', 'userinfo needs the openid scope', 403, { 'www-authenticate': challenge });
       }
       const grant = await this.grants.state(claims.gid);
-      if (grant.issued === null || grant.revoked !== null) throw invalidToken('the access token has been revoked');
+      if (grant.issued === null || grant.identity === null || grant.revoked !== null) throw invalidToken('the access token has been revoked');
       reply.headers(NO_STORE);
-      return { ...claimsForScope(grant.issued.claims, scope), sub: grant.issued.subject };
+      const granted = this.policy.grantedClaims(grant.identity).userinfo;
+      return { ...claimsForScope(grant.identity.claims, scope), ...granted, sub: grant.issued.subject };
     });
   }
 }

@@ -14,6 +14,9 @@ import { RevokeGrantCommand } from '../commands/revoke-grant.command.js';
 import { RotateRefreshTokenCommand } from '../commands/rotate-refresh-token.command.js';
 import { RefreshTokenRejectedError } from '../domain/grant.errors.js';
 import type { FormParameters } from '../http/form-parameters.js';
+import { recordedClaims } from '../../policy/identity-snapshot.js';
+import { PolicyService } from '../../policy/policy.service.js';
+import { RefreshReidentification } from './refresh-reidentification.js';
 import { issuesRefreshToken, refreshPolicyOf } from './refresh-policy.js';
 import { type TokenResponse, TokenResponseBuilder } from './token-response.js';
 
@@ -23,6 +26,8 @@ export class TokenGrants {
   constructor(
     private readonly commands: CommandBus,
     private readonly responses: TokenResponseBuilder,
+    private readonly policy: PolicyService,
+    private readonly reidentification: RefreshReidentification,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -46,7 +51,17 @@ export class TokenGrants {
     }
     const { grantId, issued } = redeemed;
     const ttl = issuesRefreshToken(client.metadata, issued.scope) ? client.metadata.refresh_token_ttl_seconds * 1000 : null;
-    const grant = { grantId, clientId: client.clientId, subject: issued.subject, scope: issued.scope, claims: issued.claims, authTime: issued.authTime, origin: 'authorization_code' as const, sessionId: issued.sessionId ?? null };
+    const grant = {
+      grantId,
+      clientId: client.clientId,
+      subject: issued.subject,
+      scope: issued.scope,
+      claims: issued.claims,
+      authTime: issued.authTime,
+      origin: 'authorization_code' as const,
+      sessionId: issued.sessionId ?? null,
+      identity: issued.identity ?? null,
+    };
     let refreshToken: string | null;
     try {
       ({ refreshToken } = await this.commands.execute(new IssueGrantCommand(grant, ttl, context)));
@@ -59,30 +74,48 @@ export class TokenGrants {
       grantId,
       subject: issued.subject,
       scope: issued.scope,
-      identity: { claims: issued.claims, authTime: issued.authTime, nonce: issued.nonce, sessionId: issued.sessionId ?? null },
+      identity: {
+        claims: issued.claims,
+        extraClaims: this.policy.grantedClaims({ claims: recordedClaims(issued.claims), snapshot: issued.identity ?? null }).idToken,
+        authTime: issued.authTime,
+        nonce: issued.nonce,
+        sessionId: issued.sessionId ?? null,
+      },
       refreshToken,
     });
   }
 
-  /** Rotation with the client's policy; `scope` may narrow, never widen (RFC 6749 §6). */
+  /**
+   * Rotation with the client's policy; `scope` may narrow, never widen (RFC 6749 §6). The
+   * person's identity and capability rules are evaluated again first (RefreshReidentification),
+   * so a policy change takes effect at the next refresh.
+   */
   async refreshToken(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenResponse> {
     const token = form.get('refresh_token');
     if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
     const requested = form.get('scope');
     const scope = requested === undefined ? undefined : [...new Set(requested.split(' ').filter(Boolean))];
+    const reidentified = await this.reidentification.before(token, client.clientId, context);
+    const policy = refreshPolicyOf(client.metadata, this.config.refreshTokenReuseGrace);
     let rotated;
     try {
-      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, refreshPolicyOf(client.metadata, this.config.refreshTokenReuseGrace), context));
+      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, policy, context, reidentified));
     } catch (error) {
       if (error instanceof RefreshTokenRejectedError) throw new OAuthError(error.error, error.message);
       throw error;
     }
-    const { grant } = rotated;
+    const { grant, identity } = rotated;
     return this.responses.build(client, {
       grantId: grant.grantId,
       subject: grant.subject,
       scope: rotated.scope,
-      identity: { claims: grant.claims, authTime: grant.authTime, nonce: null, sessionId: grant.sessionId ?? null },
+      identity: {
+        claims: identity.claims,
+        extraClaims: this.policy.grantedClaims(identity).idToken,
+        authTime: grant.authTime,
+        nonce: null,
+        sessionId: grant.sessionId ?? null,
+      },
       refreshToken: rotated.refreshToken,
     });
   }

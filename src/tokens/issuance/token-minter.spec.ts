@@ -59,7 +59,7 @@ describe('token minting', () => {
 
   it.each(['RS256', 'ES256', 'EdDSA'] as const)('signs an ID token with the client alg %s, aud the client alone, nonce and at_hash', async (alg) => {
     const access = 'an-access-token';
-    const token = minter.idToken({ clientId: 'grafana', subject: 'userid:1', alg, scope: ['openid', 'profile'], claims, authTime: 1700000000, nonce: 'n-1', accessToken: access });
+    const token = minter.idToken({ clientId: 'grafana', subject: 'userid:1', alg, scope: ['openid', 'profile'], claims, authTime: 1700000000, nonce: 'n-1', extraClaims: {}, accessToken: access });
     expect(decodeProtectedHeader(token)).toMatchObject({ alg, kid: keys.get(alg)!.kid });
     const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, audience: 'grafana', currentDate: at() });
     expect(payload.aud).toBe('grafana');
@@ -69,7 +69,7 @@ describe('token minting', () => {
   });
 
   it('omits nonce when the code had none', async () => {
-    const token = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: 'x' });
+    const token = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, extraClaims: {}, accessToken: 'x' });
     expect((await jwtVerify(token, jwks(), { currentDate: at() })).payload).not.toHaveProperty('nonce');
   });
 
@@ -82,7 +82,7 @@ describe('token minting', () => {
     const verifier = new AccessTokenVerifier(ring, clock, config);
     const token = minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'] });
     expect(verifier.verify(token)).toMatchObject({ gid: 'g2', client_id: 'c', sub: 's', scope: 'openid' });
-    const idToken = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, accessToken: token });
+    const idToken = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, extraClaims: {}, accessToken: token });
     expect(verifier.verify(idToken)).toBeNull();
     expect(verifier.verify('not.a.jwt')).toBeNull();
     const other = new AccessTokenVerifier(ring, clock, Object.assign(new MeshidConfig(), { issuer: 'https://other.example' }));
@@ -102,8 +102,18 @@ describe('token minting', () => {
 
   it('never lets an identity claim stand in for a registered claim', async () => {
     const hostile = { iss: 'https://evil.example', sub: 'root', aud: 'other', exp: 9_999_999_999, name: 'Alice' };
-    const token = minter.idToken({ clientId: 'c', subject: 's', alg: 'ES256', scope: ['openid', 'profile'], claims: hostile, authTime: 1, nonce: null, accessToken: 'x' });
+    const token = minter.idToken({ clientId: 'c', subject: 's', alg: 'ES256', scope: ['openid', 'profile'], claims: hostile, authTime: 1, nonce: null, extraClaims: {}, accessToken: 'x' });
     const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, audience: 'c', currentDate: at() });
     expect(payload).toMatchObject({ iss: ISSUER, sub: 's', aud: 'c', name: 'Alice', exp: Math.floor(clock.now() / 1000) + 300 });
+  });
+
+  it('sends tsidp node claims whatever the scope, and granted extra claims after the identity claims', async () => {
+    const tailnet = { name: 'Alice', groups: [], nid: 12345, node: 'laptop.tail1234.ts.net.', tailnet: 'tail1234.ts.net.', addresses: ['100.64.0.1/32'], key: 'nodekey:ab', uid: 7 };
+    const extra = { role: 'admin', name: 'Alice (admin)', iss: 'https://evil.example' };
+    const token = minter.idToken({ clientId: 'c', subject: 'userid:7', alg: 'ES256', scope: ['openid'], claims: tailnet, authTime: 1, nonce: null, extraClaims: extra, accessToken: 'x' });
+    const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, audience: 'c', currentDate: at() });
+    expect(payload).toMatchObject({ nid: 12345, node: 'laptop.tail1234.ts.net.', tailnet: 'tail1234.ts.net.', addresses: ['100.64.0.1/32'], key: 'nodekey:ab', uid: 7 });
+    expect(payload).toMatchObject({ role: 'admin', name: 'Alice (admin)', iss: ISSUER });
+    expect(payload).not.toHaveProperty('groups');
   });
 });

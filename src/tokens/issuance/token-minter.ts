@@ -20,6 +20,8 @@ export interface IdTokenRequest {
   alg: SigningAlg;
   scope: readonly string[];
   claims: Record<string, unknown>;
+  /** Claims granted by capability rules (tsidp's extraClaims), after the identity's own. */
+  extraClaims: Record<string, unknown>;
   authTime: number;
   nonce: string | null;
   accessToken: string;
@@ -56,11 +58,16 @@ export class TokenMinter {
     });
   }
 
-  /** `aud` is the client alone (relying-parties §1.6 item 5); claims are released by scope. */
+  /**
+   * `aud` is the client alone (relying-parties §1.6 item 5); identity claims are released by
+   * scope, granted extra claims always (tsidp). Extra claims cannot name a protected claim (the
+   * capability parser drops those), and the registered claims come last regardless.
+   */
   idToken(request: IdTokenRequest): string {
     const now = this.seconds();
     return this.ring.signJwt(request.alg, 'JWT', {
       ...claimsForScope(request.claims, request.scope),
+      ...request.extraClaims,
       auth_time: request.authTime,
       at_hash: tokenHash(request.alg, request.accessToken),
       ...(request.nonce === null ? {} : { nonce: request.nonce }),

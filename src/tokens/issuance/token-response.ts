@@ -19,7 +19,13 @@ export interface TokenSubject {
   subject: string;
   scope: readonly string[];
   /** For the ID token; null: no ID token (client_credentials). */
-  identity: { claims: Record<string, unknown>; authTime: number; nonce: string | null; sessionId?: string | null } | null;
+  identity: {
+    claims: Record<string, unknown>;
+    extraClaims: Record<string, unknown>;
+    authTime: number;
+    nonce: string | null;
+    sessionId?: string | null;
+  } | null;
   refreshToken: string | null;
 }
 
@@ -41,6 +47,7 @@ export class TokenResponseBuilder {
         alg: client.metadata.id_token_signed_response_alg,
         scope: subject.scope,
         claims: subject.identity.claims,
+        extraClaims: subject.identity.extraClaims,
         authTime: subject.identity.authTime,
         nonce: subject.identity.nonce,
         sessionId: subject.identity.sessionId ?? null,
