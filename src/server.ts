@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { ServerOptions } from 'node:https';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +10,10 @@ import { prepareDataDirectory } from './config/data-directory.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { LOG_LEVELS } from './config/meshid-config.js';
 import { EMBEDDED_DATABASE_FILE } from './storage/event-store.factory.js';
+import { installFunnelGate } from './policy/funnel-gate.js';
+import { LocalApiClient } from './policy/tailscale/localapi-client.js';
+import { TailscaleCertificates } from './policy/tailscale/tailscale-certificates.js';
+import { TrustedProxies } from './policy/trusted-proxies.js';
 import { openStorage } from './storage/open-storage.js';
 
 export interface RunningServer {
@@ -32,8 +37,17 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   const storage = await openStorage(config);
   for (const migration of storage.readModels.migrationsApplied) logger.log(`applied migration ${migration.name}`);
 
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler });
+  let https: ServerOptions | null = null;
+  try {
+    https = await httpsOptions(config);
+  } catch (error) {
+    await storage.store.close();
+    storage.readModels.close();
+    throw error;
+  }
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler, ...(https ? { https } : {}) });
   refuseEncodedBodies(adapter.getInstance());
+  installFunnelGate(adapter.getInstance(), new TrustedProxies(config));
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets, storage), adapter, {
@@ -58,7 +72,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   const store =
     config.eventStore === 'sqlite' ? `SQLite at ${config.dataDir}/${EMBEDDED_DATABASE_FILE}` : 'KurrentDB (KURRENTDB_CONNECTION_STRING)';
@@ -71,6 +85,25 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   }
   logger.log(`health: GET ${url}/healthz (alive), GET ${url}/readyz (store reachable, read models current)`);
   return { app, url, close: () => app.close() };
+}
+
+/**
+ * MESHID_TLS=tailscale: HTTPS with the certificate tailscaled issues for the issuer's host name,
+ * renewed in the background (TailscaleCertificates). A handshake that names a host (SNI, as every
+ * browser and relying party sends) gets the current certificate, whatever the name, since the node
+ * has only this one; one that names none (a client dialling the bare IP, which cannot verify the
+ * name anyway) gets the one fetched at start. A certificate tailscaled cannot issue stops start.
+ */
+async function httpsOptions(config: LoadedConfig['config']): Promise<ServerOptions | null> {
+  if (config.tls !== 'tailscale') return null;
+  const certificates = new TailscaleCertificates(new LocalApiClient(config.tailscaleSocket, config.tailscaleTimeoutMs), new URL(config.issuer).hostname);
+  let first;
+  try {
+    first = await certificates.load();
+  } catch (error) {
+    throw new ConfigError([`tls (MESHID_TLS=tailscale): ${(error as Error).message}`]);
+  }
+  return { key: first.keyPem, cert: first.certificatePem, SNICallback: (_servername, done) => done(null, certificates.secureContext()) };
 }
 
 /**

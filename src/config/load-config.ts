@@ -59,6 +59,9 @@ export function loadConfig(input: ConfigInput): LoadedConfig {
       `${describeOrigin('devIdentity', origin('devIdentity'))} is refused: the dev resolver runs only when host is a loopback address, and host is ${JSON.stringify(config.host)}`,
     );
   }
+  if (config.tls === 'tailscale' && !config.issuer.startsWith('https://')) {
+    problems.push(`${describeOrigin('tls', origin('tls'))} = "tailscale" needs an https issuer named for this node (https://<name>.<tailnet>.ts.net), and issuer is ${JSON.stringify(config.issuer)}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (config.devIdentity !== undefined && !config.identity.includes('dev')) config.identity = ['dev', ...config.identity];
