@@ -12,6 +12,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 interface Service {
   image?: string;
   build?: string;
+  network_mode?: string;
+  volumes?: string[];
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
@@ -45,5 +47,39 @@ describe.each(['docker-compose.yml', 'docker-compose.cluster.yml'])('%s', (file)
     const { config } = loadConfig({ env: { ...env, MESHID_HOST: '0.0.0.0' }, cwd: root });
     expect(config.eventStore).toBe('kurrentdb');
     for (const [name] of kurrentNodes) expect(config.kurrentdbConnectionString).toContain(`${name}:2113`);
+  });
+});
+
+describe('docker-compose.tailnet.yml', () => {
+  const all = services('docker-compose.tailnet.yml');
+  const env = (service: Service) =>
+    Object.fromEntries(Object.entries(service.environment!).map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/, '$1')]));
+
+  it('puts meshid in the tailscale sidecar\'s network, trusting only its loopback proxy, asking its tailscaled', () => {
+    const { meshid, tailscale } = all as { meshid: Service; tailscale: Service };
+    expect(tailscale.image).toMatch(/^tailscale\/tailscale:v\d+\.\d+\.\d+$/);
+    expect(meshid.network_mode).toBe('service:tailscale');
+    const { config } = loadConfig({ env: env(meshid), cwd: root });
+    expect(config.identity).toEqual(['tailscale']);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.trustedProxies).toContain('127.0.0.1/32');
+    // The socket tailscaled creates is in the volume both containers mount.
+    const socketDirectory = config.tailscaleSocket.slice(0, config.tailscaleSocket.lastIndexOf('/'));
+    expect(tailscale.environment!.TS_SOCKET).toBe(config.tailscaleSocket);
+    for (const service of [meshid, tailscale]) expect(service.volumes).toContain(`tailscale-socket:${socketDirectory}`);
+  });
+
+  it('has tailscale serve proxy HTTPS to the port meshid listens on, without Funnel', () => {
+    const { meshid, tailscale } = all as { meshid: Service; tailscale: Service };
+    const mount = tailscale.volumes!.find((volume) => volume.endsWith(`:${tailscale.environment!.TS_SERVE_CONFIG}:ro`))!;
+    const serve = JSON.parse(readFileSync(`${root}${mount.split(':')[0]!.replace(/^\.\//, '')}`, 'utf8')) as {
+      TCP: Record<string, { HTTPS: boolean }>;
+      Web: Record<string, { Handlers: Record<string, { Proxy: string }> }>;
+      AllowFunnel: Record<string, boolean>;
+    };
+    const { config } = loadConfig({ env: env(meshid), cwd: root });
+    expect(serve.TCP['443']).toEqual({ HTTPS: true });
+    expect(serve.Web['${TS_CERT_DOMAIN}:443']!.Handlers['/']!.Proxy).toBe(`http://${config.host}:${config.port}`);
+    expect(Object.values(serve.AllowFunnel)).toEqual([false]);
   });
 });
