@@ -35,10 +35,12 @@ describe('meshid import-tsidp DIR (the command line, then a server on the import
     for (const secret of secrets) expect(result.stdout).not.toContain(secret);
   }, 30000);
 
-  it('a second run exits 1 naming each taken client id, and prints no secret', async () => {
+  it('a second run changes nothing, says everything was already imported, and prints no secret', async () => {
     const result = await runCli(['import-tsidp', fixture.dir], env);
-    expect(result.code).toBe(1);
-    for (const clientId of Object.keys(fixture.secrets)) expect(result.stderr).toContain(`client "${clientId}": client id "${clientId}" is already taken`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`signing key: kid ${TSIDP_KID} was already imported; unchanged`);
+    expect(result.stdout).toContain('clients: 0 imported');
+    for (const clientId of Object.keys(fixture.secrets)) expect(result.stdout).toContain(clientId);
     for (const secret of secrets) expect(result.stdout + result.stderr).not.toContain(secret);
   }, 30000);
 

@@ -22,6 +22,9 @@ function printReport(report: TsidpImportReport): void {
       write(`  ${clientId}\n`);
       for (const note of report.clients.notes[clientId] ?? []) write(`    note: ${note}\n`);
     }
+    if (report.clients.alreadyPresent.length > 0) {
+      write(`clients already imported earlier, unchanged: ${report.clients.alreadyPresent.join(', ')}\n`);
+    }
   }
   for (const file of report.absent) write(`absent: ${file} (nothing to import from it)\n`);
 }

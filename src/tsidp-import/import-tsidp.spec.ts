@@ -1,14 +1,17 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-store';
 import { withOfflineApplication } from '../cli/offline-application.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { DeleteClientCommand } from '../clients/commands/delete-client.command.js';
 import { ClientDirectory } from '../clients/read-model/client-directory.js';
+import { ProjectionsService } from '../storage/projections.service.js';
 import { loadConfig } from '../config/load-config.js';
 import { KeyRing } from '../keys/read-model/key-ring.js';
 import { ClientAuthenticator } from '../tokens/http/client-authenticator.js';
@@ -56,6 +59,8 @@ async function expectRefused(dataDir: string, tsidpDir: string, message: RegExp 
 describe('meshid import-tsidp', () => {
   const fixture = tsidpFixture();
   const dataDir = tempDir();
+  /** The clients file of `fixture`, as written. */
+  const fixtureClients = () => JSON.parse(readFileSync(join(fixture.dir, 'oidc-funnel-clients.json'), 'utf8')) as Record<string, Record<string, unknown>>;
   tempDir(fixture.dir);
 
   it('takes over the key with its exact kid as the active RS256 key, and every client with its secret', async () => {
@@ -91,9 +96,39 @@ describe('meshid import-tsidp', () => {
     });
   }, 30000);
 
-  it('a second run reports every conflict and writes nothing', async () => {
-    const ids = Object.keys(fixture.secrets);
-    await expectRefused(dataDir, fixture.dir, new RegExp(ids.map((id) => `client "${id}": client id "${id}" is already taken`).join('[^]*')));
+  it('a second run writes nothing and reports the key and every client as already imported', async () => {
+    await offline(dataDir, async (app) => {
+      const before = (await allEvents(app)).length;
+      const report = await importTsidp(app, fixture.dir, strict, context);
+      expect(report.key).toMatchObject({ kid: TSIDP_KID, status: 'already-present' });
+      expect(report.clients).toMatchObject({ imported: [] });
+      expect(report.clients!.alreadyPresent.sort()).toEqual(Object.keys(fixture.secrets).sort());
+      expect((await allEvents(app)).length).toBe(before);
+    });
+  });
+
+  it('completes an import that stopped half-way: what is there is skipped, the rest imported', async () => {
+    const clients = { ...fixtureClients(), ...tsidpClients() };
+    const grown = tempDir(writeTsidpDirectory({ clients: JSON.stringify(clients) }));
+    await offline(dataDir, async (app) => {
+      const report = await importTsidp(app, grown, strict, context);
+      expect(report.clients!.alreadyPresent.sort()).toEqual(Object.keys(fixture.secrets).sort());
+      expect(report.clients!.imported).toHaveLength(3);
+      for (const clientId of report.clients!.imported) expect(app.get(ClientDirectory).verifySecret(clientId, clients[clientId]!.client_secret as string)).toBe(true);
+    });
+  });
+
+  it('refuses a client id meshid has with another secret, or has deleted', async () => {
+    const [taken, deleted] = Object.keys(fixture.secrets);
+    const changed = fixtureClients();
+    changed[taken!]!.client_secret = 'f'.repeat(64);
+    const other = tempDir(writeTsidpDirectory({ clients: JSON.stringify({ [taken!]: changed[taken!] }) }));
+    await expectRefused(dataDir, other, `client "${taken}": client id "${taken}" is already taken`);
+    await offline(dataDir, async (app) => {
+      const result = await app.get(CommandBus).execute(new DeleteClientCommand(deleted!, context));
+      await app.get(ProjectionsService).waitFor(result.position, 5000);
+    });
+    await expectRefused(dataDir, fixture.dir, `client "${deleted}": client id "${deleted}" is already taken`);
   });
 
   it('refuses another key under a kid meshid already has', async () => {

@@ -6,7 +6,8 @@ import type { CommandContext } from '../common/event-sourcing/aggregate-stream.j
 import { ImportSigningKeyCommand } from '../keys/commands/import-signing-key.command.js';
 import { SigningKeysQuery } from '../keys/read-model/signing-keys.query.js';
 import { ProjectionsService } from '../storage/projections.service.js';
-import { findImportConflicts } from './import-conflicts.js';
+import { ClientDirectory } from '../clients/read-model/client-directory.js';
+import { checkImport } from './import-conflicts.js';
 import { readTsidpDirectory, type TsidpState } from './read-tsidp-directory.js';
 import type { ClientMappingOptions } from './tsidp-client.js';
 import { CLIENTS_FILE } from './tsidp-clients-file.js';
@@ -19,19 +20,20 @@ export interface TsidpImportReport {
   /** null: no key file. */
   key: { kid: string; alg: string; status: 'imported' | 'already-present'; retired: string[] } | null;
   /** null: no clients file. */
-  clients: { imported: string[]; notes: Record<string, string[]> } | null;
+  clients: { imported: string[]; alreadyPresent: string[]; notes: Record<string, string[]> } | null;
   absent: string[];
 }
 
 /**
  * `meshid import-tsidp DIR`: validates both files and checks every id against meshid first, so
- * a refusal writes nothing; then the key (so tokens carry tsidp's kid at once), then each client,
+ * a refusal writes nothing (and what an earlier run already imported is skipped, so a run that
+ * failed half-way is completed by running it again); then the key (so tokens carry tsidp's kid at once), then each client,
  * each through its ordinary command and gate. Waits until the read models show the import.
  */
 export async function importTsidp(app: INestApplicationContext, dir: string, options: ClientMappingOptions, context: CommandContext): Promise<TsidpImportReport> {
   const state = readTsidpDirectory(dir, options);
-  const conflicts = await findImportConflicts(app.get<EventStore>(EVENT_STORE), app.get(SigningKeysQuery), state);
-  if (conflicts.length > 0) throw new TsidpImportError(conflicts);
+  const check = await checkImport(app.get<EventStore>(EVENT_STORE), app.get(SigningKeysQuery), app.get(ClientDirectory), state);
+  if (check.problems.length > 0) throw new TsidpImportError(check.problems);
   const commands = app.get(CommandBus);
   const positions: Position[] = [];
   const written: string[] = [];
@@ -45,8 +47,9 @@ export async function importTsidp(app: INestApplicationContext, dir: string, opt
       if (outcome.appended.length > 0) written.push(`key ${state.key.kid}`);
     }
     if (state.clients !== undefined) {
-      report.clients = { imported: [], notes: {} };
+      report.clients = { imported: [], alreadyPresent: [...check.alreadyPresent], notes: {} };
       for (const client of state.clients) {
+        if (check.alreadyPresent.has(client.clientId)) continue;
         const result = await commands.execute(new CreateClientCommand(client.metadata, context, client.clientId, client.clientSecret));
         positions.push(result.position);
         report.clients.imported.push(client.clientId);
