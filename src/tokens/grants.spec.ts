@@ -5,6 +5,7 @@ import { collect } from '../../libs/event-store/src/testing/subscription-probe.j
 import { FixedClock } from '../common/clock.js';
 import { newGrantId } from '../common/ids.js';
 import { SecretHasher } from '../crypto/secret-hasher.js';
+import type { PolicyService, Reidentification } from '../policy/policy.service.js';
 import { IssueGrantCommand, type GrantRequest } from './commands/issue-grant.command.js';
 import { IssueGrantHandler } from './commands/issue-grant.handler.js';
 import { RevokeGrantCommand } from './commands/revoke-grant.command.js';
@@ -20,6 +21,10 @@ const context = { actor: 'grafana', correlationId: 'c-1' };
 const DAY = 24 * 3600 * 1000;
 const policy: RefreshPolicy = { ttlMs: 30 * DAY, reuseGraceMs: 0 };
 
+/** Policy that finds every person as the grant holds them, unless a test says otherwise. */
+let lookup: Reidentification = { kind: 'unchanged' };
+const policy_ = { reidentify: async () => lookup } as unknown as PolicyService;
+
 describe('grants and refresh tokens', () => {
   let store: MemoryEventStore;
   let clock: FixedClock;
@@ -34,7 +39,7 @@ describe('grants and refresh tokens', () => {
     grant = { grantId: newGrantId(), clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email', 'offline_access'], claims: { email: 'a@example.com' }, authTime: 1, origin: 'authorization_code' };
     const issuer = new IssueGrantHandler(store, hasher, clock);
     issue = async (ttl = policy.ttlMs) => (await issuer.execute(new IssueGrantCommand(grant, ttl, context))).refreshToken!;
-    const rotator = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store));
+    const rotator = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store), policy_);
     refresh = (token, o = {}) => rotator.execute(new RotateRefreshTokenCommand(token, o.clientId ?? 'grafana', o.scope, o.policy ?? policy, context));
     revoke = new RevokeGrantHandler(store, new GrantLookup(store));
   });
@@ -134,7 +139,7 @@ describe('grants and refresh tokens', () => {
   });
 
   it('keeps refreshing correctly when another process rotates the same grant', async () => {
-    const elsewhere = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store));
+    const elsewhere = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store), policy_);
     const viaElsewhere = (token: string) => elsewhere.execute(new RotateRefreshTokenCommand(token, 'grafana', undefined, policy, context));
     const first = await issue();
     const { refreshToken: second } = await refresh(first); // cached here at revision 1
@@ -154,5 +159,23 @@ describe('grants and refresh tokens', () => {
     let token = await issue();
     for (let i = 0; i < 5; i++) ({ refreshToken: token } = await refresh(token));
     expect(reads).toEqual(['start', 1n, 2n, 3n, 4n]);
+  });
+
+  it('records a changed identity with the rotation, and revokes the grant of a person the tailnet no longer knows', async () => {
+    const identity = { source: 'tailscale' as const, login: 'alice@example.com', capabilities: [], nodeAddress: '100.64.0.1' };
+    try {
+      lookup = { kind: 'current', claims: { email: 'a@example.com', name: 'Alice', groups: [] }, identity };
+      const first = await issue();
+      const rotated = await refresh(first);
+      expect(rotated.identity).toEqual({ claims: { email: 'a@example.com', name: 'Alice', groups: [] }, snapshot: identity });
+      const again = await refresh(rotated.refreshToken); // the same person again: nothing new to record
+      const events = await collect(store.readStream(grantStream(grant.grantId)));
+      expect(events.map((e) => 'reidentified' in (e.data as object))).toEqual([false, true, false]);
+      lookup = { kind: 'gone' };
+      expect(await rejection(refresh(again.refreshToken))).toBe('identity_gone');
+      expect((await collect(store.readStream(grantStream(grant.grantId)))).at(-1)?.data).toEqual({ reason: 'identity_gone' });
+    } finally {
+      lookup = { kind: 'unchanged' };
+    }
   });
 });

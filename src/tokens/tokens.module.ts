@@ -12,7 +12,6 @@ import { RevocationController } from './http/revocation.controller.js';
 import { TokenController } from './http/token.controller.js';
 import { UserinfoController } from './http/userinfo.controller.js';
 import { AccessTokenVerifier } from './issuance/access-token-verifier.js';
-import { RefreshReidentification } from './issuance/refresh-reidentification.js';
 import { TokenGrants } from './issuance/token-grants.service.js';
 import { TokenMinter } from './issuance/token-minter.js';
 import { TokenResponseBuilder } from './issuance/token-response.js';
@@ -36,7 +35,6 @@ import { RevokedGrantsProjection } from './read-model/revoked-grants.projection.
     TokenMinter,
     TokenResponseBuilder,
     TokenGrants,
-    RefreshReidentification,
     AccessTokenVerifier,
     GrantLookup,
     RevokedGrants,

@@ -2,7 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import type { Position } from '#event-store';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import type { RecordedIdentity } from '../../policy/identity-snapshot.js';
-import type { GrantIssued, RefreshTokenRotated } from '../domain/grant.events.js';
+import type { GrantIssued } from '../domain/grant.events.js';
 
 export interface RefreshPolicy {
   /** Lifetime of each new refresh token (sliding). */
@@ -20,7 +20,10 @@ export interface RotatedRefreshToken {
   position: Position;
 }
 
-/** ExchangeToken for `grant_type=refresh_token`, for an already authenticated client. */
+/**
+ * ExchangeToken for `grant_type=refresh_token`, for an already authenticated client. Throws
+ * IdentityUnavailableError when the person cannot be looked up again (tailscaled down).
+ */
 export class RotateRefreshTokenCommand extends Command<RotatedRefreshToken> {
   constructor(
     readonly refreshToken: string,
@@ -28,8 +31,6 @@ export class RotateRefreshTokenCommand extends Command<RotatedRefreshToken> {
     readonly requestedScope: string[] | undefined,
     readonly policy: RefreshPolicy,
     readonly context: CommandContext,
-    /** The identity as just re-resolved by policy; recorded with the rotation if it changed. */
-    readonly reidentified?: RefreshTokenRotated['reidentified'],
   ) {
     super();
   }

@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '#event-
 import { Clock } from '../../common/clock.js';
 import { appendDecision } from '../../common/event-sourcing/aggregate-stream.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
-import { recordedClaims } from '../../policy/identity-snapshot.js';
+import { PolicyService } from '../../policy/policy.service.js';
 import { RefreshTokenRejectedError } from '../domain/grant.errors.js';
 import {
   GRANT_REVOKED,
@@ -13,7 +13,7 @@ import {
   REFRESH_TOKEN_ROTATED,
   type RefreshTokenRotated,
 } from '../domain/grant.events.js';
-import { isDeepStrictEqual } from 'node:util';
+import { identityAfter, identityChange } from '../domain/identity-change.js';
 import { decideRefresh } from '../domain/refresh-decision.js';
 import { newRefreshToken, parseRefreshToken } from '../domain/refresh-token.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
@@ -26,12 +26,18 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
     private readonly grants: GrantLookup,
+    private readonly policy: PolicyService,
   ) {}
 
   /**
    * Rotation appends at the grant's loaded revision: of concurrent refreshes with one token only
    * one rotates; a loser re-decides on the new state, where its token has been rotated away, and
    * so revokes the grant, as any replay of a used refresh token does.
+   *
+   * Before rotating, policy looks the person up again (issue C: a policy change applies at the
+   * next refresh): a change is recorded with the rotation, a person the tailnet no longer knows
+   * revokes the grant instead. Only a refresh that would rotate asks, so a stale, foreign or
+   * forged token never makes meshid ask tailscaled anything.
    */
   async execute(command: RotateRefreshTokenCommand): Promise<RotatedRefreshToken> {
     const parts = parseRefreshToken(command.refreshToken);
@@ -54,6 +60,14 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
           await appendDecision(this.store, stream, loaded, events, command.context);
           throw new RefreshTokenRejectedError('reused');
         }
+        // A grant that can rotate has been issued, so it has an identity.
+        const current = loaded.state.identity!;
+        const found = await this.policy.reidentify(current, decision.issued.subject);
+        if (found.kind === 'gone') {
+          await appendDecision(this.store, stream, loaded, [{ type: GRANT_REVOKED, data: { reason: 'identity_gone' } }], command.context);
+          throw new RefreshTokenRejectedError('identity_gone');
+        }
+        const change = identityChange(current, found.kind === 'current' ? { claims: found.claims, identity: found.identity } : undefined);
         const next = newRefreshToken(parts.grantId);
         const rotated: RefreshTokenRotated = {
           fromDigest: digest,
@@ -62,13 +76,9 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
           refreshExpiresAt: now + command.policy.ttlMs,
           scope: decision.scope,
         };
-        const current = loaded.state.identity;
-        const changed =
-          command.reidentified !== undefined &&
-          (current === null || !isDeepStrictEqual(current.claims, command.reidentified.claims) || !isDeepStrictEqual(current.snapshot, command.reidentified.identity));
-        if (changed) rotated.reidentified = command.reidentified;
+        if (change !== undefined) rotated.reidentified = change;
         const { position } = await appendDecision(this.store, stream, loaded, [{ type: REFRESH_TOKEN_ROTATED, data: rotated }], command.context);
-        const identity = changed ? { claims: recordedClaims(command.reidentified!.claims), snapshot: command.reidentified!.identity } : current!;
+        const identity = identityAfter(current, change);
         return { grant: decision.issued, identity, scope: decision.scope, refreshToken: next.token, position };
       } catch (error) {
         // Someone appended since the load: decide again on what they wrote (bounded: each retry sees more).

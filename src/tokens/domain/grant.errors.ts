@@ -1,4 +1,4 @@
-export type RefreshRejection = 'unknown' | 'client_mismatch' | 'revoked' | 'expired' | 'reused' | 'scope_widened';
+export type RefreshRejection = 'unknown' | 'client_mismatch' | 'revoked' | 'expired' | 'reused' | 'scope_widened' | 'identity_gone';
 
 const DESCRIPTIONS: Record<RefreshRejection, string> = {
   unknown: 'the refresh token is not valid',
@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<RefreshRejection, string> = {
   expired: 'the refresh token has expired',
   reused: 'the refresh token was already used; the grant has been revoked',
   scope_widened: 'the requested scope exceeds the scope originally granted',
+  identity_gone: 'the person this grant was issued to is no longer known to the tailnet; the grant has been revoked',
 };
 
 /** `invalid_grant` to the client, except a widened scope, which is `invalid_scope` (RFC 6749 §6). */

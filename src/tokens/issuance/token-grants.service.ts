@@ -15,8 +15,8 @@ import { RotateRefreshTokenCommand } from '../commands/rotate-refresh-token.comm
 import { RefreshTokenRejectedError } from '../domain/grant.errors.js';
 import type { FormParameters } from '../http/form-parameters.js';
 import { recordedClaims } from '../../policy/identity-snapshot.js';
+import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { PolicyService } from '../../policy/policy.service.js';
-import { RefreshReidentification } from './refresh-reidentification.js';
 import { issuesRefreshToken, refreshPolicyOf } from './refresh-policy.js';
 import { type TokenResponse, TokenResponseBuilder } from './token-response.js';
 
@@ -27,7 +27,6 @@ export class TokenGrants {
     private readonly commands: CommandBus,
     private readonly responses: TokenResponseBuilder,
     private readonly policy: PolicyService,
-    private readonly reidentification: RefreshReidentification,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -87,21 +86,25 @@ export class TokenGrants {
 
   /**
    * Rotation with the client's policy; `scope` may narrow, never widen (RFC 6749 §6). The
-   * person's identity and capability rules are evaluated again first (RefreshReidentification),
-   * so a policy change takes effect at the next refresh.
+   * person's identity is looked up again by the rotation and their capability rules evaluated
+   * again here, so a policy change takes effect at the next refresh.
    */
   async refreshToken(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenResponse> {
     const token = form.get('refresh_token');
     if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
     const requested = form.get('scope');
     const scope = requested === undefined ? undefined : [...new Set(requested.split(' ').filter(Boolean))];
-    const reidentified = await this.reidentification.before(token, client.clientId, context);
     const policy = refreshPolicyOf(client.metadata, this.config.refreshTokenReuseGrace);
     let rotated;
     try {
-      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, policy, context, reidentified));
+      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, policy, context));
     } catch (error) {
       if (error instanceof RefreshTokenRejectedError) throw new OAuthError(error.error, error.message);
+      // A 503, not a 400: relying parties take a 400 on refresh for a dead grant and sign the
+      // person out; this one is only waiting for tailscaled, and the refresh token stays valid.
+      if (error instanceof IdentityUnavailableError) {
+        throw new OAuthError('temporarily_unavailable', 'the identity behind this grant cannot be checked right now; retry later', 503);
+      }
       throw error;
     }
     const { grant, identity } = rotated;

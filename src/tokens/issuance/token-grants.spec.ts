@@ -16,7 +16,6 @@ import { issuesRefreshToken, refreshPolicyOf } from './refresh-policy.js';
 import { TokenGrants } from './token-grants.service.js';
 import type { TokenResponseBuilder } from './token-response.js';
 import type { PolicyService } from '../../policy/policy.service.js';
-import type { RefreshReidentification } from './refresh-reidentification.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 
 /** The default lifetime of an authorization code. */
@@ -50,7 +49,7 @@ describe('the authorization_code grant', () => {
         throw new Error(`unexpected ${command.constructor.name}`);
       },
     } as unknown as CommandBus;
-    grants = new TokenGrants(bus, {} as TokenResponseBuilder, {} as PolicyService, {} as RefreshReidentification, new MeshidConfig());
+    grants = new TokenGrants(bus, {} as TokenResponseBuilder, {} as PolicyService, new MeshidConfig());
   });
 
   const issue = async () => {
