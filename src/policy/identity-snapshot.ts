@@ -23,12 +23,13 @@ export interface RecordedIdentity {
   snapshot: IdentitySnapshot | null;
 }
 
+/** The snapshot of an identity; it shares `capabilities`, which resolvers hand out frozen. */
 export function snapshotOf(identity: Identity): IdentitySnapshot {
   const address = identity.node?.addresses[0]?.split('/')[0];
   return {
     source: identity.source,
     login: identity.login,
-    capabilities: structuredClone(identity.capabilities),
+    capabilities: identity.capabilities,
     ...(address !== undefined ? { nodeAddress: address } : {}),
   };
 }

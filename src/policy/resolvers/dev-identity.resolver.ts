@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { deepFreeze } from '../../common/deep-freeze.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { isRealEmail, looksLikeEmail, preferredUsername } from '../claim-rules.js';
 import type { Identity, IdentityClaims } from '../identity.js';
@@ -63,12 +64,4 @@ export class DevIdentityResolver implements IdentityResolver {
     if (this.identity === null || !isLoopbackAddress(request.socket.remoteAddress)) return null;
     return this.identity;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { deepFreeze } from '../../common/deep-freeze.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import type { Identity } from '../identity.js';
 import { IdentityUnavailableError, type IdentityResolver, type ResolverRequest } from '../identity-resolver.js';
@@ -131,13 +132,4 @@ export function createTailscaleIdentityResolver(settings: TailscaleResolverSetti
     issuer: settings.issuer,
   };
   return new TailscaleIdentityResolver(config, new TrustedProxies({ trustedProxies: settings.trustedProxies ?? [] }), settings.now);
-}
-
-/** Cached answers are shared by every caller: freezing them keeps one caller from editing another's identity. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }
