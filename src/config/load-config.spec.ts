@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { configProblems } from './testing/config-problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshid-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,15 +11,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const load = (env: Record<string, string> = {}, extra: Partial<Parameters<typeof loadConfig>[0]> = {}) =>
   loadConfig({ env, cwd: dir, ...extra });
 
-function problemsOf(attempt: () => unknown): string[] {
-  try {
-    attempt();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadConfig', () => {
   it('gives the documented defaults with nothing set', () => {
@@ -141,16 +132,16 @@ describe('loadConfig', () => {
     [{ TSIDP_PORT: 'https' }, 'port (from TSIDP_PORT) = "https"'],
     [{ TSIDP_LOG: 'trace' }, 'logLevel (from TSIDP_LOG) = "trace"'],
   ])('refuses %j naming the key and the expected form', (env, message) => {
-    const problems = problemsOf(() => load(env));
+    const problems = configProblems(() => load(env));
     expect(problems.join('\n')).toContain(message);
   });
 
   it('reports every bad key at once', () => {
-    expect(problemsOf(() => load({ MESHID_PORT: 'x', MESHID_HOST: 'bad host!' }))).toHaveLength(2);
+    expect(configProblems(() => load({ MESHID_PORT: 'x', MESHID_HOST: 'bad host!' }))).toHaveLength(2);
   });
 
   it('refuses the dev identity unless meshid listens on loopback, and turns the dev resolver on otherwise', () => {
-    const problems = problemsOf(() => load({ MESHID_DEV_IDENTITY: 'alice@example.com', MESHID_HOST: '0.0.0.0' }));
+    const problems = configProblems(() => load({ MESHID_DEV_IDENTITY: 'alice@example.com', MESHID_HOST: '0.0.0.0' }));
     expect(problems[0]).toContain('the dev resolver runs only when host is a loopback address');
     const { config } = load({ MESHID_DEV_IDENTITY: '{"login":"alice@example.com","groups":["admins"]}' });
     expect(config.identity).toEqual(['dev', 'tailscale']);
@@ -159,17 +150,17 @@ describe('loadConfig', () => {
   it('refuses unknown keys, non-mappings and broken YAML in the file, naming the file', () => {
     const unknown = join(dir, 'unknown.yaml');
     writeFileSync(unknown, 'prot: 8080\n');
-    expect(problemsOf(() => load({}, { configFile: unknown }))[0]).toContain(`config file ${unknown}: unknown key "prot"`);
+    expect(configProblems(() => load({}, { configFile: unknown }))[0]).toContain(`config file ${unknown}: unknown key "prot"`);
     const list = join(dir, 'list.yaml');
     writeFileSync(list, '- port\n');
-    expect(problemsOf(() => load({}, { configFile: list }))[0]).toContain('must be a mapping');
+    expect(configProblems(() => load({}, { configFile: list }))[0]).toContain('must be a mapping');
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'port: [8080\n');
-    expect(problemsOf(() => load({}, { configFile: broken }))[0]).toContain('is not valid YAML');
-    expect(problemsOf(() => load({}, { configFile: join(dir, 'absent.yaml') }))[0]).toContain('does not exist');
+    expect(configProblems(() => load({}, { configFile: broken }))[0]).toContain('is not valid YAML');
+    expect(configProblems(() => load({}, { configFile: join(dir, 'absent.yaml') }))[0]).toContain('does not exist');
     const typed = join(dir, 'typed.yaml');
     writeFileSync(typed, 'port: "8080"\n');
-    expect(problemsOf(() => load({}, { configFile: typed }))[0]).toContain(`port (in ${typed}) = "8080"`);
+    expect(configProblems(() => load({}, { configFile: typed }))[0]).toContain(`port (in ${typed}) = "8080"`);
   });
 
   it('warns about unknown MESHID_ variables instead of failing', () => {

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../config/config-error.js';
 import type { GrantSubject } from './grants-document.js';
 import { GrantsFile } from './grants-file.js';
+import { configProblems } from '../../config/testing/config-problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshid-grants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,15 +35,6 @@ const machine = (login: string): GrantSubject => ({ login, groups: [], machine: 
 const grant = (src: string[], mark: string) => ({ src, dst: ['tag:idp'], app: { 'tailscale.com/cap/tsidp': [{ extraClaims: { mark } }] } });
 const marks = (file: GrantsFile, subject: GrantSubject) => file.rulesFor(subject).map((rule) => rule.extraClaims['mark']);
 
-function configProblems(attempt: () => unknown): string[] {
-  try {
-    attempt();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('GrantsFile', () => {
   it('reads tailnet-policy grant syntax with comments, ignoring dst and other capabilities', () => {
