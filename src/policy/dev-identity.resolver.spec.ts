@@ -18,7 +18,7 @@ function config(devIdentityValue: string | undefined, identity: MeshidConfig['id
 
 describe('dev identity', () => {
   it('builds an identity from a plain login name', () => {
-    expect(devIdentity('Alice.Smith@example.com')).toEqual({
+    expect(devIdentity('Alice.Smith@example.com', 'idp.example.com')).toEqual({
       source: 'dev',
       subject: 'dev:Alice.Smith@example.com',
       login: 'Alice.Smith@example.com',
@@ -34,10 +34,12 @@ describe('dev identity', () => {
   });
 
   it('builds an identity from the JSON form, ignoring fields of the wrong type', () => {
-    const identity = devIdentity(JSON.stringify({ login: 'bob@github', name: 'Bob B', groups: ['admins', 7, 'admins', 'ops'], caps: [{}] }));
+    const identity = devIdentity(JSON.stringify({ login: 'bob@github', name: 'Bob B', groups: ['admins', 7, 'admins', 'ops'], caps: [{}] }), 'idp.example.com');
     expect(identity.subject).toBe('dev:bob@github');
-    expect(identity.claims).toEqual({ name: 'Bob B', email: 'bob@github', email_verified: false, preferred_username: 'bob', groups: ['admins', 'ops'] });
-    expect(devIdentity('{"login":"carol@passkey","name":42}').claims.name).toBe('carol@passkey');
+    // The same claims a tailnet login of bob@github gets: tsidp's address under meshid's host, unverified.
+    expect(identity.claims).toEqual({ name: 'Bob B', email: 'bob@github.idp.example.com', email_verified: false, preferred_username: 'bob', groups: ['admins', 'ops'] });
+    expect(identity.capabilities).toEqual([{}]);
+    expect(devIdentity('{"login":"carol@passkey","name":42}', 'idp.example.com').claims.name).toBe('carol@passkey');
   });
 
   it('derives preferred_username by the Headscale rule and email_verified only for real domains', () => {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { deepFreeze } from '../../common/deep-freeze.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
-import { isRealEmail, looksLikeEmail, preferredUsername } from '../claim-rules.js';
-import type { Identity, IdentityClaims } from '../identity.js';
+import type { Identity } from '../identity.js';
 import type { IdentityResolver, ResolverRequest } from '../identity-resolver.js';
+import { personClaims } from '../person-claims.js';
 import { isLoopbackAddress } from './loopback.js';
 
 /**
@@ -11,9 +11,11 @@ import { isLoopbackAddress } from './loopback.js';
  * `{"login":..,"name":..,"groups":[..],"caps":[..]}`. The configuration validator guarantees the
  * JSON parses to an object with a string `login`; the other fields are used only when they have
  * the right type. `caps` are tsidp capability rules, carried raw like a whois CapMap: the
- * capability parser validates them (and drops malformed ones) when a decision needs them.
+ * capability parser validates them (and drops malformed ones) when a decision needs them. The
+ * claims follow the same rules as a tailnet person's (`bob@github` gets tsidp's address under
+ * `issuerHost`), so trying meshid on a laptop shows what a tailnet login will send.
  */
-export function devIdentity(value: string): Identity {
+export function devIdentity(value: string, issuerHost: string): Identity {
   let login = value;
   let name: string | undefined;
   let groups: string[] = [];
@@ -25,14 +27,7 @@ export function devIdentity(value: string): Identity {
     if (typeof parsed.name === 'string' && parsed.name.trim() !== '') name = parsed.name;
     if (Array.isArray(parsed.groups)) groups = [...new Set(parsed.groups.filter((g): g is string => typeof g === 'string' && g !== ''))];
   }
-  const claims: IdentityClaims = { name: name ?? login, groups };
-  if (looksLikeEmail(login)) {
-    claims.email = login;
-    claims.email_verified = isRealEmail(login);
-  }
-  const username = preferredUsername(login);
-  if (username !== undefined) claims.preferred_username = username;
-  return { source: 'dev', subject: `dev:${login}`, login, claims, capabilities };
+  return { source: 'dev', subject: `dev:${login}`, login, claims: personClaims(login, { name, groups }, issuerHost), capabilities };
 }
 
 /**
@@ -47,7 +42,7 @@ export class DevIdentityResolver implements IdentityResolver {
   private readonly identity: Identity | null;
 
   constructor(config: MeshidConfig) {
-    this.identity = config.devIdentity === undefined ? null : deepFreeze(devIdentity(config.devIdentity));
+    this.identity = config.devIdentity === undefined ? null : deepFreeze(devIdentity(config.devIdentity, new URL(config.issuer).hostname));
   }
 
   /** The configured identity, whoever asks (for re-evaluating a grant, never for a request). */
