@@ -25,6 +25,13 @@ describe('meshid command line', () => {
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('refuses to serve with a grants file it cannot read, in one message and no stack trace', async () => {
+    const result = await runCli(['serve', '--port', '0'], { MESHID_DATA_DIR: join(dir, 'grants'), MESHID_GRANTS_FILE: join(dir, 'no-grants.json') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`grantsFile (MESHID_GRANTS_FILE): ${join(dir, 'no-grants.json')} does not exist`);
+    expect(result.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
+  });
+
   it('refuses a bad flag with exit code 1', async () => {
     const result = await runCli(['serve', '--port', '99999']);
     expect(result.code).toBe(1);

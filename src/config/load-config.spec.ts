@@ -62,6 +62,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the tailnet settings and tsidp port and log level, and says what other tsidp variables do not do', () => {
+    writeFileSync(join(dir, 'grants.hujson'), '{ "grants": [] }');
     const { config, warnings } = load({
       TSIDP_PORT: '443',
       TSIDP_LOG: 'info',
@@ -131,6 +132,8 @@ describe('loadConfig', () => {
     [{ MESHID_TAILSCALE_SOCKET: 'relative.sock' }, 'tailscaleSocket (from MESHID_TAILSCALE_SOCKET)'],
     [{ TSIDP_PORT: 'https' }, 'port (from TSIDP_PORT) = "https"'],
     [{ TSIDP_LOG: 'trace' }, 'logLevel (from TSIDP_LOG) = "trace"'],
+    [{ MESHID_GRANTS_FILE: 'no-such-grants.json' }, 'grantsFile (MESHID_GRANTS_FILE): '],
+    [{ MESHID_GRANTS_FILE: '.' }, 'grantsFile (MESHID_GRANTS_FILE): '],
   ])('refuses %j naming the key and the expected form', (env, message) => {
     const problems = configProblems(() => load(env));
     expect(problems.join('\n')).toContain(message);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { validateSync } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
+import { GrantsFile } from '../policy/capabilities/grants-file.js';
 import { ConfigError } from './config-error.js';
 import {
   type ConfigKey,
@@ -62,12 +63,30 @@ export function loadConfig(input: ConfigInput): LoadedConfig {
   if (config.tls === 'tailscale' && !config.issuer.startsWith('https://')) {
     problems.push(`${describeOrigin('tls', origin('tls'))} = "tailscale" needs an https issuer named for this node (https://<name>.<tailnet>.ts.net), and issuer is ${JSON.stringify(config.issuer)}`);
   }
+  if (typeof config.grantsFile === 'string' && config.grantsFile.trim() !== '') {
+    config.grantsFile = resolve(input.cwd, config.grantsFile);
+    problems.push(...grantsFileProblems(config.grantsFile));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (config.devIdentity !== undefined && !config.identity.includes('dev')) config.identity = ['dev', ...config.identity];
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(input.cwd, config.dataDir);
-  if (config.grantsFile !== undefined && !isAbsolute(config.grantsFile)) config.grantsFile = resolve(input.cwd, config.grantsFile);
   return { config, warnings, ...(file ? { file } : {}) };
+}
+
+/**
+ * A grants file that is missing or unreadable stops start like any other bad setting, here,
+ * before the application is built (and `meshid config` checks it too). Rule-level problems are
+ * only warnings, which the policy module logs once it reads the file for real.
+ */
+function grantsFileProblems(path: string): readonly string[] {
+  try {
+    GrantsFile.open(path, { warn: () => undefined, error: () => undefined });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }
 
 function readConfigFile(input: ConfigInput): { settings: Map<ConfigKey, RawSetting>; file?: string } {
