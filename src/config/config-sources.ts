@@ -42,6 +42,9 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'devIdentity', names: ['MESHID_DEV_IDENTITY'], parse: text },
   { key: 'webfingerAccounts', names: ['MESHID_WEBFINGER_ACCOUNTS'], parse: list },
   { key: 'tokenExchange', names: ['MESHID_TOKEN_EXCHANGE', 'TSIDP_ENABLE_STS'], parse: flag },
+  { key: 'clientIdMetadataDocuments', names: ['MESHID_CLIENT_ID_METADATA_DOCUMENTS'], parse: flag },
+  { key: 'clientIdMetadataPrivateHosts', names: ['MESHID_CLIENT_ID_METADATA_PRIVATE_HOSTS'], parse: list },
+  { key: 'clientIdMetadataCaFile', names: ['MESHID_CLIENT_ID_METADATA_CA_FILE'], parse: text },
   { key: 'accessTokenAlg', names: ['MESHID_ACCESS_TOKEN_ALG'], parse: text },
   { key: 'accessTokenLifetime', names: ['MESHID_ACCESS_TOKEN_LIFETIME'], parse: integer },
   { key: 'idTokenLifetime', names: ['MESHID_ID_TOKEN_LIFETIME'], parse: integer },
@@ -51,7 +54,7 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'logLevel', names: ['MESHID_LOG_LEVEL', 'TSIDP_LOG'], parse: logLevel },
 ];
 
-const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts']);
+const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts', 'clientIdMetadataPrivateHosts']);
 
 /** Where a key's value came from, for error messages: the variable or file key to fix. */
 export type Origin = { kind: 'default' } | { kind: 'file'; path: string } | { kind: 'env'; name: string } | { kind: 'flag' };

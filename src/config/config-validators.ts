@@ -38,9 +38,18 @@ export function isCidr(value: string): boolean {
 
 export const IsCidrList = define('isCidrList', (value) => Array.isArray(value) && value.every((v) => typeof v === 'string' && isCidr(v)));
 
-export const IsNonEmptyStringList = define(
-  'isNonEmptyStringList',
+/** A list of `user@domain` addresses. */
+export const IsAddressList = define(
+  'isAddressList',
   (value) => Array.isArray(value) && value.every((v) => typeof v === 'string' && /^[^\s@]+@[^\s@]+$/.test(v)),
+);
+
+/** A DNS host name (RFC 1123 labels), compared lower-case. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export const IsHostNameList = define(
+  'isHostNameList',
+  (value) => Array.isArray(value) && value.every((v) => typeof v === 'string' && HOST_NAME.test(v)),
 );
 
 const LOGIN = /^[^\s@]+@[^\s@]+$/;

@@ -11,7 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { SIGNING_ALGS, type SigningAlg } from '../keys/domain/signing-keys.events.js';
-import { IsCidrList, IsDevIdentity, IsIssuerUrl, IsNonEmptyStringList } from './config-validators.js';
+import { IsAddressList, IsCidrList, IsDevIdentity, IsHostNameList, IsIssuerUrl } from './config-validators.js';
 
 export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
 export const IDENTITY_RESOLVERS = ['tailscale', 'proxy-headers', 'account', 'dev'] as const;
@@ -110,12 +110,34 @@ export class MeshidConfig {
   devIdentity?: string;
 
   /** MESHID_WEBFINGER_ACCOUNTS: extra `acct:` addresses WebFinger answers for. */
-  @IsNonEmptyStringList()
+  @IsAddressList()
   webfingerAccounts: string[] = [];
 
   /** TSIDP_ENABLE_STS or MESHID_TOKEN_EXCHANGE: turns RFC 8693 token exchange on. */
   @IsBoolean()
   tokenExchange = false;
+
+  /**
+   * MESHID_CLIENT_ID_METADATA_DOCUMENTS: accept a `client_id` that is an https URL, whose metadata
+   * meshid fetches from that URL (OAuth Client ID Metadata Documents, what MCP clients use). Off by
+   * default: it makes meshid fetch URLs that callers choose.
+   */
+  @IsBoolean()
+  clientIdMetadataDocuments = false;
+
+  /**
+   * MESHID_CLIENT_ID_METADATA_PRIVATE_HOSTS: host names whose metadata documents may be fetched
+   * from private, loopback or tailnet addresses (clients served inside the tailnet). Every other
+   * host must resolve to public addresses only.
+   */
+  @IsHostNameList()
+  clientIdMetadataPrivateHosts: string[] = [];
+
+  /** MESHID_CLIENT_ID_METADATA_CA_FILE: PEM certificates trusted for those fetches, besides the system's. */
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/)
+  clientIdMetadataCaFile?: string;
 
   /**
    * MESHID_ACCESS_TOKEN_ALG: how access tokens are signed. RS256 by default, because RFC 9068
@@ -182,6 +204,9 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   devIdentity: 'a login name (alice@example.com) or a JSON object with a string "login"',
   webfingerAccounts: 'a comma-separated list of addresses such as alice@example.com',
   tokenExchange: 'true or false (1 or 0)',
+  clientIdMetadataDocuments: 'true or false (1 or 0)',
+  clientIdMetadataPrivateHosts: 'a comma-separated list of lower-case host names, e.g. mcp-client.tail1234.ts.net',
+  clientIdMetadataCaFile: 'a path to a PEM file of CA certificates',
   accessTokenAlg: `one of ${SIGNING_ALGS.join(', ')}`,
   accessTokenLifetime: 'an integer number of seconds from 60 to 86400',
   idTokenLifetime: 'an integer number of seconds from 60 to 86400',

@@ -39,3 +39,8 @@ export function recordedClaims(claims: JsonObject): IdentityClaims {
   const groups = Array.isArray(claims['groups']) ? claims['groups'].filter((g): g is string => typeof g === 'string') : [];
   return { ...claims, groups };
 }
+
+/** A live identity in the form a grant records it, so policy decides the same way for both. */
+export function recordedIdentityOf(identity: Identity): RecordedIdentity {
+  return { claims: identity.claims, snapshot: snapshotOf(identity) };
+}

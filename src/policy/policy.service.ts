@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MeshidConfig } from '../config/meshid-config.js';
 import { CapabilityPolicy } from './capabilities/capability-policy.js';
 import type { Identity } from './identity.js';
-import { type IdentitySnapshot, type RecordedIdentity, snapshotOf } from './identity-snapshot.js';
+import { type IdentitySnapshot, type RecordedIdentity, recordedIdentityOf, snapshotOf } from './identity-snapshot.js';
 import { DevIdentityResolver } from './resolvers/dev-identity.resolver.js';
 import { TailscaleIdentityResolver } from './tailscale/tailscale-identity.resolver.js';
 
@@ -46,6 +46,21 @@ export class PolicyService {
       delete userinfo['groups'];
     }
     return { idToken, userinfo };
+  }
+
+  /**
+   * The audiences or resources (RFC 8707, RFC 8693) the identity may have tokens for, of those
+   * requested: tsidp's `users` / `resources` rules (CapabilityPolicy.allowedAudiences). An
+   * identity recorded without a snapshot has no rules, so none.
+   */
+  allowedAudiences(recorded: RecordedIdentity, requested: readonly string[]): string[] {
+    if (recorded.snapshot === null || requested.length === 0) return [];
+    return this.capabilities.allowedAudiences(this.rulesOf(recorded), recorded.snapshot.login, requested);
+  }
+
+  /** Whether the identity's rules say `allow_dcr`: it may register clients (RFC 7591). */
+  mayRegisterClients(identity: Identity): boolean {
+    return this.capabilities.decide(this.rulesOf(recordedIdentityOf(identity))).allowDcr;
   }
 
   /**

@@ -35,6 +35,17 @@ describe('validateClientMetadata', () => {
     expect(fieldsOf({ token_endpoint_auth_method: 'none', require_pkce: false })).toEqual(['require_pkce']);
   });
 
+  it('keeps refresh-token replay detection on for public clients (OAuth 2.1 §4.3.1)', () => {
+    expect(fieldsOf({ token_endpoint_auth_method: 'none', refresh_token_rotation: false })).toEqual(['refresh_token_rotation']);
+    expect(fieldsOf({ token_endpoint_auth_method: 'client_secret_basic', refresh_token_rotation: false })).toEqual([]);
+  });
+
+  it('lets only confidential clients use the grants a client uses for itself', () => {
+    const grants = ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'];
+    expect(fieldsOf({ token_endpoint_auth_method: 'client_secret_post', grant_types: grants })).toEqual([]);
+    expect(fieldsOf({ token_endpoint_auth_method: 'none', grant_types: grants })).toEqual(['grant_types', 'grant_types']);
+  });
+
   // Each rule with a value it accepts and one it refuses, and the field the refusal names.
   const table: Array<[rule: string, good: ClientMetadataInput, bad: ClientMetadataInput, field: string]> = [
     ['client_name required', { client_name: 'X' }, { client_name: '  ' }, 'client_name'],

@@ -1,6 +1,8 @@
 import { redirectUriProblem } from './redirect-uri.js';
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+/** RFC 8693's grant type. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 export const ID_TOKEN_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 
@@ -83,8 +85,8 @@ export function validateClientMetadata(input: ClientMetadataInput): MetadataVali
     if (!(GRANT_TYPES as readonly string[]).includes(grant)) fail(`grant_types[${i}]`, `${JSON.stringify(grant)} is not one of ${GRANT_TYPES.join(', ')}`);
   });
   if (input.grant_types !== undefined && grants.length === 0) fail('grant_types', 'must name at least one grant type');
-  if (grants.includes('client_credentials') && method === 'none') {
-    fail('grant_types', 'client_credentials needs a confidential client (token_endpoint_auth_method other than none)');
+  for (const grant of ['client_credentials', TOKEN_EXCHANGE_GRANT]) {
+    if (grants.includes(grant) && method === 'none') fail('grant_types', `${grant} needs a confidential client (token_endpoint_auth_method other than none)`);
   }
 
   const redirects = uriList(input.redirect_uris, 'redirect_uris', allowHttp, fail);
@@ -106,6 +108,9 @@ export function validateClientMetadata(input: ClientMetadataInput): MetadataVali
 
   const pkce = flag(input.require_pkce, method === 'none', 'require_pkce', fail);
   if (method === 'none' && !pkce) fail('require_pkce', 'must be true for a public client (token_endpoint_auth_method none)');
+  // OAuth 2.1 §4.3.1: a public client's refresh tokens must be sender-constrained or rotate with
+  // replay detection; meshid rotates, so for them the replay detection cannot be switched off.
+  if (method === 'none' && !rotation) fail('refresh_token_rotation', 'must be true for a public client (token_endpoint_auth_method none)');
 
   let ttl = DEFAULT_REFRESH_TOKEN_TTL_SECONDS;
   if (input.refresh_token_ttl_seconds !== undefined) {
