@@ -99,7 +99,7 @@ describe('/authorize with the dev identity', () => {
 
     // The code carries the dev identity, the granted scopes, the nonce and the S256 challenge.
     const redeemed = await server.app.get(CommandBus).execute(
-      new RedeemAuthorizationCodeCommand(accepted.get('code')!, confidential.clientId, CALLBACK, verifier, { actor: 'test', correlationId: 'test' }),
+      new RedeemAuthorizationCodeCommand(accepted.get('code')!, confidential.clientId, CALLBACK, verifier, [], { actor: 'test', correlationId: 'test' }),
     );
     expect(redeemed.issued).toMatchObject({
       subject: 'dev:Alice@example.com',

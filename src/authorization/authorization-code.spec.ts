@@ -39,13 +39,14 @@ const request: AuthorizationCodeRequest = {
 function harness(store: EventStore, clock = new FixedClock(Date.UTC(2026, 10, 23, 12))) {
   const issue = new IssueAuthorizationCodeHandler(store, hasher, clock, new MeshidConfig());
   const redeem = new RedeemAuthorizationCodeHandler(store, hasher, clock);
-  const redeemWith = (code: string, overrides: Partial<{ clientId: string; redirectUri: string | undefined; verifier: string | undefined }> = {}) =>
+  const redeemWith = (code: string, overrides: Partial<{ clientId: string; redirectUri: string | undefined; verifier: string | undefined; resources: string[] }> = {}) =>
     redeem.execute(
       new RedeemAuthorizationCodeCommand(
         code,
         overrides.clientId ?? request.clientId,
         'redirectUri' in overrides ? overrides.redirectUri : request.redirectUri,
         'verifier' in overrides ? overrides.verifier : undefined,
+        overrides.resources ?? [],
         context,
       ),
     );

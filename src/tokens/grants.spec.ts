@@ -23,14 +23,22 @@ const policy: RefreshPolicy = { ttlMs: 30 * DAY, reuseGraceMs: 0 };
 
 /** Policy that finds every person as the grant holds them, unless a test says otherwise. */
 let lookup: Reidentification = { kind: 'unchanged' };
-const policy_ = { reidentify: async () => lookup } as unknown as PolicyService;
+/** The resources the person's rules allow now. */
+let allowedResources: string[] = [];
+const policy_ = {
+  reidentify: async () => lookup,
+  allowedAudiences: (_identity: unknown, requested: readonly string[]) => requested.filter((resource) => allowedResources.includes(resource)),
+} as unknown as PolicyService;
 
 describe('grants and refresh tokens', () => {
   let store: MemoryEventStore;
   let clock: FixedClock;
   let grant: GrantRequest;
   let issue: (ttl?: number | null) => Promise<string>;
-  let refresh: (token: string, overrides?: Partial<{ clientId: string; scope: string[]; policy: RefreshPolicy }>) => ReturnType<RotateRefreshTokenHandler['execute']>;
+  let refresh: (
+    token: string,
+    overrides?: Partial<{ clientId: string; scope: string[]; resources: string[]; policy: RefreshPolicy }>,
+  ) => ReturnType<RotateRefreshTokenHandler['execute']>;
   let revoke: RevokeGrantHandler;
 
   beforeEach(() => {
@@ -40,7 +48,7 @@ describe('grants and refresh tokens', () => {
     const issuer = new IssueGrantHandler(store, hasher, clock);
     issue = async (ttl = policy.ttlMs) => (await issuer.execute(new IssueGrantCommand(grant, ttl, context))).refreshToken!;
     const rotator = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store), policy_);
-    refresh = (token, o = {}) => rotator.execute(new RotateRefreshTokenCommand(token, o.clientId ?? 'grafana', o.scope, o.policy ?? policy, context));
+    refresh = (token, o = {}) => rotator.execute(new RotateRefreshTokenCommand(token, o.clientId ?? 'grafana', o.scope, o.resources ?? [], o.policy ?? policy, context));
     revoke = new RevokeGrantHandler(store, new GrantLookup(store));
   });
 
@@ -100,6 +108,27 @@ describe('grants and refresh tokens', () => {
     expect(await rejection(refresh(narrowed.refreshToken))).toBe('expired');
   });
 
+  it('binds each refresh to the granted resources: narrows, never widens, and follows the rules as they are now', async () => {
+    const [mcp, api] = ['https://mcp.example.com', 'https://api.example.com'];
+    grant = { ...grant, resources: [mcp, api] };
+    allowedResources = [mcp, api];
+    const first = await issue();
+    const all = await refresh(first);
+    expect(all.resources).toEqual([mcp, api]);
+    const narrowed = await refresh(all.refreshToken, { resources: [api] });
+    expect(narrowed.resources).toEqual([api]);
+    expect(await rejection(refresh(narrowed.refreshToken, { resources: ['https://other.example.com'] }))).toBe('resource_widened');
+    // The rules no longer allow the API: it drops out; asking for it alone is refused without rotating.
+    allowedResources = [mcp];
+    const partly = await refresh(narrowed.refreshToken);
+    expect(partly.resources).toEqual([mcp]);
+    expect(await rejection(refresh(partly.refreshToken, { resources: [api] }))).toBe('resource_denied');
+    expect((await refresh(partly.refreshToken)).resources).toEqual([mcp]);
+    const events = await collect(store.readStream(grantStream(grant.grantId)));
+    expect(events.map((e) => e.data['resources'])).toEqual([[mcp, api], [mcp, api], [api], [mcp], [mcp]]);
+    allowedResources = [];
+  });
+
   it('revokes once, only for the owning client, and then refuses refreshes', async () => {
     const token = await issue();
     expect(await revoke.execute(new RevokeGrantCommand(grant.grantId, 'revoked_by_client', 'proxmox', context))).toEqual({ revoked: false, position: null });
@@ -140,7 +169,7 @@ describe('grants and refresh tokens', () => {
 
   it('keeps refreshing correctly when another process rotates the same grant', async () => {
     const elsewhere = new RotateRefreshTokenHandler(store, hasher, clock, new GrantLookup(store), policy_);
-    const viaElsewhere = (token: string) => elsewhere.execute(new RotateRefreshTokenCommand(token, 'grafana', undefined, policy, context));
+    const viaElsewhere = (token: string) => elsewhere.execute(new RotateRefreshTokenCommand(token, 'grafana', undefined, [], policy, context));
     const first = await issue();
     const { refreshToken: second } = await refresh(first); // cached here at revision 1
     const { refreshToken: third } = await viaElsewhere(second); // appended behind this handler's back

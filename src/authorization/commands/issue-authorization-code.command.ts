@@ -11,6 +11,7 @@ export type AuthorizationCodeRequest = Pick<AuthorizationCodeIssued, 'clientId' 
   codeChallengeMethod?: PkceMethod;
   sessionId?: string;
   identity?: AuthorizationCodeIssued['identity'];
+  resources?: string[];
 };
 
 export interface IssuedAuthorizationCode {

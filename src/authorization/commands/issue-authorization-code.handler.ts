@@ -38,6 +38,7 @@ export class IssueAuthorizationCodeHandler implements ICommandHandler<IssueAutho
       codeChallengeMethod: request.codeChallenge ? (request.codeChallengeMethod ?? 'S256') : null,
       sessionId: request.sessionId ?? null,
       ...(request.identity !== undefined ? { identity: request.identity } : {}),
+      ...(request.resources !== undefined && request.resources.length > 0 ? { resources: request.resources } : {}),
     };
     const stream = authorizationCodeStream(this.hasher.digest(code));
     const { position } = await appendDecision(this.store, stream, { revision: undefined }, [{ type: AUTHORIZATION_CODE_ISSUED, data }], context);

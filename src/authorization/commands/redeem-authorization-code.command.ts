@@ -19,6 +19,8 @@ export class RedeemAuthorizationCodeCommand extends Command<RedeemedAuthorizatio
     readonly clientId: string,
     readonly redirectUri: string | undefined,
     readonly codeVerifier: string | undefined,
+    /** RFC 8707 resources the token request names; checked before the code is used up. */
+    readonly resources: readonly string[],
     readonly context: CommandContext,
   ) {
     super();

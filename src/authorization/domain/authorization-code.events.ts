@@ -33,6 +33,11 @@ export interface AuthorizationCodeIssued extends JsonObject {
    * endpoint. Absent from codes issued before policy snapshots: no rules apply to those.
    */
   identity?: IdentitySnapshot;
+  /**
+   * The RFC 8707 resources the person's policy allowed at /authorize: the most the code's access
+   * tokens may be bound to. Absent: none (and in codes issued before resource indicators).
+   */
+  resources?: string[];
 }
 
 export interface AuthorizationCodeRedeemed extends JsonObject {

@@ -2,11 +2,14 @@ import { AuthorizationCodeRejectedError } from './authorization-code.errors.js';
 import type { AuthorizationCodeIssued } from './authorization-code.events.js';
 import type { AuthorizationCodeState } from './authorization-code.evolver.js';
 import { verifyPkce } from './pkce.js';
+import { narrowResources } from './resource-indicators.js';
 
 export interface RedemptionAttempt {
   clientId: string;
   redirectUri: string | undefined;
   codeVerifier: string | undefined;
+  /** The RFC 8707 resources the token request names (empty: all the code's). */
+  resources: readonly string[];
 }
 
 /**
@@ -28,5 +31,6 @@ export function checkRedemption(state: AuthorizationCodeState, attempt: Redempti
   } else if (attempt.codeVerifier === undefined || !verifyPkce(issued.codeChallengeMethod ?? 'S256', issued.codeChallenge, attempt.codeVerifier)) {
     throw new AuthorizationCodeRejectedError('pkce_failed');
   }
+  if (narrowResources(issued.resources ?? [], attempt.resources) === null) throw new AuthorizationCodeRejectedError('resource_not_granted');
   return issued;
 }

@@ -5,7 +5,8 @@ import { Clock } from '../../common/clock.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import type { Identity } from '../../policy/identity.js';
-import { snapshotOf } from '../../policy/identity-snapshot.js';
+import { recordedIdentityOf, snapshotOf } from '../../policy/identity-snapshot.js';
+import { PolicyService } from '../../policy/policy.service.js';
 import type { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IssueAuthorizationCodeCommand } from '../commands/issue-authorization-code.command.js';
 import type { AuthorizeErrorCode } from './authorize-request.js';
@@ -20,6 +21,8 @@ export interface CodeRequest {
   state?: string;
   nonce?: string;
   codeChallenge?: string;
+  /** Requested RFC 8707 resources, before policy. */
+  resources?: string[];
 }
 
 /**
@@ -33,6 +36,7 @@ export class AuthorizationResponses {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly clock: Clock,
+    private readonly policy: PolicyService,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -64,8 +68,16 @@ export class AuthorizationResponses {
   /**
    * Issues the code (one event) and redirects with it. Every identity source authenticates the
    * request itself, so `auth_time` is now: the person was authenticated by this very request.
+   * Requested resources are kept as far as the person's policy (`users` / `resources` rules)
+   * allows them, as tsidp does; when it allows none, the request fails with `invalid_target`.
    */
   async issueCode(reply: FastifyReply, code: CodeRequest, identity: Identity, sessionId: string, context: CommandContext): Promise<void> {
+    const requested = code.resources ?? [];
+    const resources = this.policy.allowedAudiences(recordedIdentityOf(identity), requested);
+    if (requested.length > 0 && resources.length === 0) {
+      this.redirectError(reply, code.redirectUri, 'invalid_target', 'you may not access the requested resource', code.state);
+      return;
+    }
     try {
       const issued = await this.commandBus.execute(
         new IssueAuthorizationCodeCommand(
@@ -78,6 +90,7 @@ export class AuthorizationResponses {
             identity: snapshotOf(identity),
             authTime: Math.floor(this.clock.now() / 1000),
             sessionId,
+            resources,
             ...(code.nonce !== undefined ? { nonce: code.nonce } : {}),
             ...(code.codeChallenge !== undefined ? { codeChallenge: code.codeChallenge, codeChallengeMethod: 'S256' as const } : {}),
           },

@@ -57,6 +57,17 @@ describe('validateAuthorizeRequest', () => {
     expect(redirected(validate({ ...base, client_id: 'machine' }))).toMatchObject({ error: 'unauthorized_client' });
   });
 
+  it('takes repeated resource indicators (RFC 8707) and refuses malformed ones with invalid_target', () => {
+    const valid = validate({ ...base, resource: ['https://mcp.example.com', 'https://api.example.com/v1', 'https://mcp.example.com'] });
+    expect(valid).toMatchObject({ kind: 'valid', request: { resources: ['https://mcp.example.com', 'https://api.example.com/v1'] } });
+    expect(validate(base)).toMatchObject({ kind: 'valid', request: { resources: [] } });
+    for (const bad of ['/relative', 'https://mcp.example.com/#frag', 'https://user:pw@mcp.example.com', 'not a uri']) {
+      expect(redirected(validate({ ...base, resource: bad }))).toMatchObject({ error: 'invalid_target', state: 's1' });
+    }
+    const many = Array.from({ length: 11 }, (_, i) => `https://r${i}.example.com`);
+    expect(redirected(validate({ ...base, resource: many }))).toMatchObject({ error: 'invalid_target', description: expect.stringContaining('at most 10') });
+  });
+
   it('requires S256 PKCE from public and require_pkce clients and refuses plain', () => {
     expect(redirected(validate({ ...base, client_id: 'pub' }))).toMatchObject({ error: 'invalid_request', description: expect.stringContaining('PKCE') });
     expect(redirected(validate({ ...base, client_id: 'strict' }))).toMatchObject({ error: 'invalid_request' });

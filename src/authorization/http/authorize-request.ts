@@ -2,6 +2,7 @@ import type { RegisteredClient } from '../../clients/read-model/client-directory
 import { allowedScopes } from '../../clients/domain/client-metadata.js';
 import type { OAuthErrorCode } from '../../common/http/oauth-error.js';
 import { isWellFormedPkceValue, type PkceMethod } from '../domain/pkce.js';
+import { readResourceIndicators } from '../domain/resource-indicators.js';
 import type { RequestParameters } from './request-parameters.js';
 
 /** Error codes /authorize may answer with: RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6. */
@@ -28,6 +29,8 @@ export interface ValidAuthorizeRequest {
   codeChallengeMethod?: PkceMethod;
   prompt: ReadonlySet<Prompt>;
   maxAge?: number;
+  /** RFC 8707 resource indicators, distinct, in request order; policy filters them once the person is known. */
+  resources: string[];
 }
 
 export type AuthorizeValidation =
@@ -107,6 +110,9 @@ export function validateAuthorizeRequest(
     if (!isWellFormedPkceValue(challenge)) return fail('invalid_request', 'code_challenge must be 43-128 characters of [A-Za-z0-9-._~]');
   }
 
+  const resources = readResourceIndicators(params.all('resource'));
+  if (!resources.ok) return fail('invalid_target', resources.description);
+
   const allowed = new Set(allowedScopes(client.metadata));
   const requested = (params.get('scope') ?? 'openid').split(' ').filter(Boolean);
   const scope = [...new Set(requested)].filter((s) => allowed.has(s) && (KNOWN_SCOPES as readonly string[]).includes(s));
@@ -118,6 +124,7 @@ export function validateAuthorizeRequest(
       redirectUri,
       scope,
       prompt: prompts,
+      resources: resources.resources,
       ...(state !== undefined ? { state } : {}),
       ...(nonce !== undefined ? { nonce } : {}),
       ...(challenge !== undefined ? { codeChallenge: challenge, codeChallengeMethod: 'S256' as const } : {}),

@@ -14,6 +14,7 @@ const request = {
   nonce: 'n',
   codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
   prompt: new Set(['consent']),
+  resources: ['https://mcp.example.com'],
 } as unknown as ValidAuthorizeRequest;
 const SID = 'Abcdefghijklmnopqrstuv';
 
@@ -24,7 +25,7 @@ describe('ConsentTokens', () => {
     const token = tokens.issue(request, SID);
     expect(tokens.open(token)).toEqual({
       ok: true,
-      request: { clientId: 'grafana', redirectUri: request.redirectUri, scope: ['openid', 'email'], state: 's', nonce: 'n', codeChallenge: request.codeChallenge, sessionId: SID, expiresAt: 1_000_000 + CONSENT_TOKEN_TTL_MS },
+      request: { clientId: 'grafana', redirectUri: request.redirectUri, scope: ['openid', 'email'], state: 's', nonce: 'n', codeChallenge: request.codeChallenge, resources: ['https://mcp.example.com'], sessionId: SID, expiresAt: 1_000_000 + CONSENT_TOKEN_TTL_MS },
     });
     clock.advance(CONSENT_TOKEN_TTL_MS + 1);
     expect(tokens.open(token)).toEqual({ ok: false, reason: 'expired' });

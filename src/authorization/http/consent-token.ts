@@ -43,6 +43,7 @@ export class ConsentTokens {
       ...(request.state !== undefined ? { state: request.state } : {}),
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(request.codeChallenge !== undefined ? { codeChallenge: request.codeChallenge } : {}),
+      ...(request.resources.length > 0 ? { resources: request.resources } : {}),
       sessionId,
       expiresAt: this.clock.now() + CONSENT_TOKEN_TTL_MS,
     };
@@ -82,6 +83,7 @@ function consentRequestOf(body: unknown): ConsentRequest | null {
     optional(b['state']) &&
     optional(b['nonce']) &&
     optional(b['codeChallenge']) &&
+    (b['resources'] === undefined || (Array.isArray(b['resources']) && b['resources'].every((r) => typeof r === 'string'))) &&
     isSessionId(b['sessionId']) &&
     typeof b['expiresAt'] === 'number' &&
     Number.isFinite(b['expiresAt']);

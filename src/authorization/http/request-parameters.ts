@@ -7,20 +7,30 @@
  */
 export interface RequestParameters {
   get(name: string): string | undefined;
-  /** Names given more than once. */
+  /** Every value of a parameter that may repeat (`resource`, RFC 8707 §2). */
+  all(name: string): string[];
+  /** Names given more than once that may not be. */
   readonly repeated: ReadonlySet<string>;
 }
 
+/** The front-channel parameters RFC 8707 allows to repeat. */
+const REPEATABLE = new Set(['resource']);
+
 export function readParameters(source: unknown): RequestParameters {
-  const values = new Map<string, string>();
+  const values = new Map<string, string[]>();
   const repeated = new Set<string>();
   if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
     for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
-      if (Array.isArray(value)) repeated.add(name);
-      else if (typeof value === 'string' && value !== '') values.set(name, value);
+      const list = (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string' && item !== '');
+      if (Array.isArray(value) && !REPEATABLE.has(name)) repeated.add(name);
+      else if (list.length > 0) values.set(name, list);
     }
   }
-  return { get: (name) => (repeated.has(name) ? undefined : values.get(name)), repeated };
+  return {
+    get: (name) => (repeated.has(name) ? undefined : values.get(name)?.[0]),
+    all: (name) => values.get(name) ?? [],
+    repeated,
+  };
 }
 
 /** `base` with `params` added to its query, keeping whatever query it already has byte for byte. */

@@ -22,7 +22,7 @@ const handler = new RedeemAuthorizationCodeHandler(store, hasher, new Clock());
 
 await runRacingChild(async () => {
   try {
-    const command = new RedeemAuthorizationCodeCommand(code, clientId, redirectUri, undefined, { actor: clientId, correlationId: `pid-${process.pid}` });
+    const command = new RedeemAuthorizationCodeCommand(code, clientId, redirectUri, undefined, [], { actor: clientId, correlationId: `pid-${process.pid}` });
     const { grantId } = await handler.execute(command);
     return { outcome: 'redeemed', grantId };
   } catch (error) {

@@ -1,4 +1,4 @@
-/** RFC 6749 §5.2 and its extensions (RFC 6750, 7009, 7591, 8693, OIDC Core §3.1.2.6). */
+/** RFC 6749 §5.2 and its extensions (RFC 6750, 7009, 7591, 8693, 8707, OIDC Core §3.1.2.6). */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -13,6 +13,7 @@ export type OAuthErrorCode =
   | 'unsupported_token_type'
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri'
+  | 'invalid_target'
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'

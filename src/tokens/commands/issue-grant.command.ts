@@ -4,7 +4,7 @@ import type { CommandContext } from '../../common/event-sourcing/aggregate-strea
 import type { GrantIssued } from '../domain/grant.events.js';
 
 /** The grant as issued, less its refresh token, which the handler mints. */
-export type GrantRequest = Pick<GrantIssued, 'grantId' | 'clientId' | 'subject' | 'scope' | 'claims' | 'authTime' | 'origin' | 'sessionId'>;
+export type GrantRequest = Pick<GrantIssued, 'grantId' | 'clientId' | 'subject' | 'scope' | 'claims' | 'authTime' | 'origin' | 'sessionId' | 'identity' | 'resources'>;
 
 /** Records a grant; with `refreshTokenTtlMs` it also issues its first refresh token. */
 export class IssueGrantCommand extends Command<{ refreshToken: string | null; position: Position }> {

@@ -16,6 +16,8 @@ export interface RotatedRefreshToken {
   /** Who the new tokens are for: the grant's identity after this rotation. */
   identity: RecordedIdentity;
   scope: string[];
+  /** The RFC 8707 resources the new access token is bound to. */
+  resources: string[];
   refreshToken: string;
   position: Position;
 }
@@ -29,6 +31,7 @@ export class RotateRefreshTokenCommand extends Command<RotatedRefreshToken> {
     readonly refreshToken: string,
     readonly clientId: string,
     readonly requestedScope: string[] | undefined,
+    readonly requestedResources: readonly string[],
     readonly policy: RefreshPolicy,
     readonly context: CommandContext,
   ) {

@@ -48,7 +48,13 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
       const loaded = await this.grants.load(parts.grantId);
       const isCurrent = loaded.state.currentDigest !== null && this.hasher.matches(parts.secret, loaded.state.currentDigest);
       const now = this.clock.now();
-      const attemptData = { clientId: command.clientId, digest, isCurrent, requestedScope: command.requestedScope };
+      const attemptData = {
+        clientId: command.clientId,
+        digest,
+        isCurrent,
+        requestedScope: command.requestedScope,
+        requestedResources: command.requestedResources,
+      };
       const decision = decideRefresh(loaded.state, attemptData, now, command.policy.reuseGraceMs);
       try {
         if (decision.kind === 'refuse_within_grace') throw new RefreshTokenRejectedError('reused');
@@ -68,6 +74,10 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
           throw new RefreshTokenRejectedError('identity_gone');
         }
         const change = identityChange(current, found.kind === 'current' ? { claims: found.claims, identity: found.identity } : undefined);
+        const identity = identityAfter(current, change);
+        // The resources, like the extra claims, follow the person's rules as they are now.
+        const resources = this.policy.allowedAudiences(identity, decision.resources);
+        if (decision.resources.length > 0 && resources.length === 0) throw new RefreshTokenRejectedError('resource_denied');
         const next = newRefreshToken(parts.grantId);
         const rotated: RefreshTokenRotated = {
           fromDigest: digest,
@@ -75,11 +85,11 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
           rotatedAt: now,
           refreshExpiresAt: now + command.policy.ttlMs,
           scope: decision.scope,
+          ...(resources.length > 0 ? { resources } : {}),
         };
         if (change !== undefined) rotated.reidentified = change;
         const { position } = await appendDecision(this.store, stream, loaded, [{ type: REFRESH_TOKEN_ROTATED, data: rotated }], command.context);
-        const identity = identityAfter(current, change);
-        return { grant: decision.issued, identity, scope: decision.scope, refreshToken: next.token, position };
+        return { grant: decision.issued, identity, scope: decision.scope, resources, refreshToken: next.token, position };
       } catch (error) {
         // Someone appended since the load: decide again on what they wrote (bounded: each retry sees more).
         if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;

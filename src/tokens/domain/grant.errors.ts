@@ -1,4 +1,13 @@
-export type RefreshRejection = 'unknown' | 'client_mismatch' | 'revoked' | 'expired' | 'reused' | 'scope_widened' | 'identity_gone';
+export type RefreshRejection =
+  | 'unknown'
+  | 'client_mismatch'
+  | 'revoked'
+  | 'expired'
+  | 'reused'
+  | 'scope_widened'
+  | 'identity_gone'
+  | 'resource_widened'
+  | 'resource_denied';
 
 const DESCRIPTIONS: Record<RefreshRejection, string> = {
   unknown: 'the refresh token is not valid',
@@ -8,9 +17,14 @@ const DESCRIPTIONS: Record<RefreshRejection, string> = {
   reused: 'the refresh token was already used; the grant has been revoked',
   scope_widened: 'the requested scope exceeds the scope originally granted',
   identity_gone: 'the person this grant was issued to is no longer known to the tailnet; the grant has been revoked',
+  resource_widened: 'a requested resource was not granted originally',
+  resource_denied: 'the person may no longer access the requested resource',
 };
 
-/** `invalid_grant` to the client, except a widened scope, which is `invalid_scope` (RFC 6749 §6). */
+/**
+ * `invalid_grant` to the client, except a widened scope, which is `invalid_scope` (RFC 6749 §6),
+ * and a resource not granted or no longer allowed, which is `invalid_target` (RFC 8707 §2).
+ */
 export class RefreshTokenRejectedError extends Error {
   override readonly name = 'RefreshTokenRejectedError';
 
@@ -18,7 +32,8 @@ export class RefreshTokenRejectedError extends Error {
     super(DESCRIPTIONS[reason]);
   }
 
-  get error(): 'invalid_grant' | 'invalid_scope' {
-    return this.reason === 'scope_widened' ? 'invalid_scope' : 'invalid_grant';
+  get error(): 'invalid_grant' | 'invalid_scope' | 'invalid_target' {
+    if (this.reason === 'scope_widened') return 'invalid_scope';
+    return this.reason === 'resource_widened' || this.reason === 'resource_denied' ? 'invalid_target' : 'invalid_grant';
   }
 }

@@ -26,6 +26,11 @@ export interface GrantIssued extends JsonObject {
   sessionId?: string | null;
   /** The identity's policy snapshot from the code; absent from grants recorded before snapshots. */
   identity?: IdentitySnapshot | null;
+  /**
+   * The RFC 8707 resources granted (from the code): every access token of the grant is bound to
+   * these or a subset the request names. Absent: none (and in grants recorded before them).
+   */
+  resources?: string[];
   /** HMAC of the current refresh token's secret, or null when the grant has none. */
   refreshTokenDigest: string | null;
   /** Milliseconds since the epoch; refresh tokens slide, each rotation sets a new expiry. */
@@ -40,6 +45,8 @@ export interface RefreshTokenRotated extends JsonObject {
   refreshExpiresAt: number;
   /** The scope of the tokens this refresh issued (a subset of the grant's). */
   scope: string[];
+  /** The resources this refresh's access token is bound to (a subset of the grant's), when any. */
+  resources?: string[];
   /**
    * The identity as re-resolved for this refresh, present only when it differs from what the
    * grant held (a new display name, new groups, changed tailnet grants): later tokens and

@@ -1,3 +1,4 @@
+import { narrowResources } from '../../authorization/domain/resource-indicators.js';
 import { RefreshTokenRejectedError } from './grant.errors.js';
 import type { GrantIssued } from './grant.events.js';
 import { type GrantState, rotatedAwayAt } from './grant.evolver.js';
@@ -10,10 +11,12 @@ export interface RefreshAttempt {
   isCurrent: boolean;
   /** A narrower scope for the new tokens (RFC 6749 §6); undefined keeps the granted scope. */
   requestedScope: string[] | undefined;
+  /** RFC 8707 resources to narrow the new access token to; empty keeps the grant's. */
+  requestedResources: readonly string[];
 }
 
 export type RefreshDecision =
-  | { kind: 'rotate'; issued: GrantIssued; scope: string[] }
+  | { kind: 'rotate'; issued: GrantIssued; scope: string[]; resources: string[] }
   /** A rotated-away token came back: revoke the whole grant (RFC 9700 §4.14.2). */
   | { kind: 'revoke_for_reuse' }
   /** A rotated-away token came back within the grace window: refuse, but keep the grant. */
@@ -31,5 +34,7 @@ export function decideRefresh(state: GrantState, attempt: RefreshAttempt, now: n
   if (state.refreshExpiresAt !== null && now > state.refreshExpiresAt) throw new RefreshTokenRejectedError('expired');
   const scope = attempt.requestedScope ?? issued.scope;
   if (scope.some((s) => !issued.scope.includes(s))) throw new RefreshTokenRejectedError('scope_widened');
-  return { kind: 'rotate', issued, scope };
+  const resources = narrowResources(issued.resources ?? [], attempt.requestedResources);
+  if (resources === null) throw new RefreshTokenRejectedError('resource_widened');
+  return { kind: 'rotate', issued, scope, resources };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RedeemAuthorizationCodeCommand } from '../../authorization/commands/redeem-authorization-code.command.js';
 import { AuthorizationCodeRejectedError } from '../../authorization/domain/authorization-code.errors.js';
+import { narrowResources, readResourceIndicators } from '../../authorization/domain/resource-indicators.js';
 import { allowedScopes } from '../../clients/domain/client-metadata.js';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
@@ -40,9 +41,11 @@ export class TokenGrants {
     if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
     const verifier = form.get('code_verifier');
     if (client.metadata.require_pkce && verifier === undefined) throw new OAuthError('invalid_grant', 'code_verifier is required for this client (PKCE)');
+    const requestedResources = resourcesOf(form);
     let redeemed;
     try {
-      redeemed = await this.commands.execute(new RedeemAuthorizationCodeCommand(code, client.clientId, form.get('redirect_uri'), verifier, context));
+      const redeem = new RedeemAuthorizationCodeCommand(code, client.clientId, form.get('redirect_uri'), verifier, requestedResources, context);
+      redeemed = await this.commands.execute(redeem);
     } catch (error) {
       if (!(error instanceof AuthorizationCodeRejectedError)) throw error;
       if (error.grantId !== undefined) await this.commands.execute(new RevokeGrantCommand(error.grantId, 'authorization_code_reuse', undefined, context));
@@ -60,6 +63,7 @@ export class TokenGrants {
       origin: 'authorization_code' as const,
       sessionId: issued.sessionId ?? null,
       identity: issued.identity ?? null,
+      ...(issued.resources !== undefined ? { resources: issued.resources } : {}),
     };
     let refreshToken: string | null;
     try {
@@ -73,6 +77,8 @@ export class TokenGrants {
       grantId,
       subject: issued.subject,
       scope: issued.scope,
+      // checkRedemption has made sure the request narrows the code's resources.
+      resources: narrowResources(issued.resources ?? [], requestedResources)!,
       identity: {
         claims: issued.claims,
         extraClaims: this.policy.grantedClaims({ claims: recordedClaims(issued.claims), snapshot: issued.identity ?? null }).idToken,
@@ -95,9 +101,10 @@ export class TokenGrants {
     const requested = form.get('scope');
     const scope = requested === undefined ? undefined : [...new Set(requested.split(' ').filter(Boolean))];
     const policy = refreshPolicyOf(client.metadata, this.config.refreshTokenReuseGrace);
+    const resources = resourcesOf(form);
     let rotated;
     try {
-      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, policy, context));
+      rotated = await this.commands.execute(new RotateRefreshTokenCommand(token, client.clientId, scope, resources, policy, context));
     } catch (error) {
       if (error instanceof RefreshTokenRejectedError) throw new OAuthError(error.error, error.message);
       // A 503, not a 400: relying parties take a 400 on refresh for a dead grant and sign the
@@ -112,6 +119,7 @@ export class TokenGrants {
       grantId: grant.grantId,
       subject: grant.subject,
       scope: rotated.scope,
+      resources: rotated.resources,
       identity: {
         claims: identity.claims,
         extraClaims: this.policy.grantedClaims(identity).idToken,
@@ -135,6 +143,13 @@ export class TokenGrants {
     const allowed = allowedScopes(client.metadata);
     const refused = requested.find((scope) => !allowed.includes(scope) || scope === 'openid' || scope === 'offline_access');
     if (refused !== undefined) throw new OAuthError('invalid_scope', `the scope ${refused} cannot be granted to this client`);
-    return this.responses.build(client, { grantId: newGrantId(), subject: client.clientId, scope: requested, identity: null, refreshToken: null });
+    return this.responses.build(client, { grantId: newGrantId(), subject: client.clientId, scope: requested, resources: [], identity: null, refreshToken: null });
   }
+}
+
+/** The request's RFC 8707 resource indicators, well-formed or refused with `invalid_target`. */
+function resourcesOf(form: FormParameters): string[] {
+  const read = readResourceIndicators(form.all('resource'));
+  if (!read.ok) throw new OAuthError('invalid_target', read.description);
+  return read.resources;
 }

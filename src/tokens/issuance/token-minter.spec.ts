@@ -49,7 +49,7 @@ describe('token minting', () => {
   const at = () => new Date(clock.now());
 
   it('signs an RFC 9068 access token verifiable with the published keys', async () => {
-    const token = minter.accessToken({ grantId: 'g1', clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email'] });
+    const token = minter.accessToken({ grantId: 'g1', clientId: 'grafana', subject: 'userid:1', scope: ['openid', 'email'], audience: [] });
     const { payload, protectedHeader } = await jwtVerify(token, jwks(), { issuer: ISSUER, typ: 'at+jwt', currentDate: at() });
     expect(protectedHeader).toEqual({ alg: 'RS256', kid: keys.get('RS256')!.kid, typ: 'at+jwt' });
     const now = clock.now() / 1000;
@@ -80,7 +80,7 @@ describe('token minting', () => {
 
   it('verifies its access tokens, and refuses expired, foreign-issuer and ID tokens', async () => {
     const verifier = new AccessTokenVerifier(ring, clock, config);
-    const token = minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'] });
+    const token = minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'], audience: [] });
     expect(verifier.verify(token)).toMatchObject({ gid: 'g2', client_id: 'c', sub: 's', scope: 'openid' });
     const idToken = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, extraClaims: {}, accessToken: token });
     expect(verifier.verify(idToken)).toBeNull();
@@ -93,7 +93,7 @@ describe('token minting', () => {
 
   it('signs access tokens with the configured alg and lifetime, for every client', async () => {
     const es256 = Object.assign(new MeshidConfig(), { issuer: ISSUER, accessTokenAlg: 'ES256', accessTokenLifetime: 600 });
-    const token = new TokenMinter(ring, clock, es256).accessToken({ grantId: 'g3', clientId: 'c', subject: 's', scope: [] });
+    const token = new TokenMinter(ring, clock, es256).accessToken({ grantId: 'g3', clientId: 'c', subject: 's', scope: [], audience: [] });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: keys.get('ES256')!.kid, typ: 'at+jwt' });
     const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, typ: 'at+jwt', currentDate: at() });
     expect(payload.exp! - payload.iat!).toBe(600);

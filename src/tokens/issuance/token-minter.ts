@@ -12,6 +12,23 @@ export interface AccessTokenRequest {
   clientId: string;
   subject: string;
   scope: readonly string[];
+  /**
+   * Who the token is for (`aud`): the RFC 8707 resources or RFC 8693 audiences it is bound to.
+   * Empty: the client itself, as for a token only meshid's own endpoints accept.
+   */
+  audience: readonly string[];
+  /** RFC 8693 §4.1 `act`: who acts for the subject (an exchanged token). */
+  actor?: ActorClaim;
+  /** Seconds since the epoch; defaults to now + the access-token lifetime. */
+  expiresAt?: number;
+}
+
+/** RFC 8693 §4.1: the acting party, with the earlier ones of a delegation chain nested in `act`. */
+export interface ActorClaim {
+  sub: string;
+  client_id?: string;
+  act?: ActorClaim;
+  [claim: string]: unknown;
 }
 
 export interface IdTokenRequest {
@@ -42,20 +59,30 @@ export class TokenMinter {
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
-  /** Signed with `accessTokenAlg` for every client, so resource servers need to support one alg. */
+  /**
+   * Signed with `accessTokenAlg` for every client, so resource servers need to support one alg.
+   * `aud` is a string when the token has one audience, an array when it has several (RFC 7519).
+   */
   accessToken(request: AccessTokenRequest): string {
     const now = this.seconds();
+    const audience = request.audience.length === 0 ? [request.clientId] : request.audience;
     return this.ring.signJwt(this.config.accessTokenAlg, 'at+jwt', {
       client_id: request.clientId,
       scope: request.scope.join(' '),
       gid: request.grantId,
       jti: randomBytes(16).toString('base64url'),
+      ...(request.actor !== undefined ? { act: request.actor } : {}),
       iss: this.config.issuer,
       sub: request.subject,
-      aud: request.clientId,
+      aud: audience.length === 1 ? audience[0] : [...audience],
       iat: now,
-      exp: now + this.config.accessTokenLifetime,
+      exp: request.expiresAt ?? now + this.config.accessTokenLifetime,
     });
+  }
+
+  /** Seconds since the epoch by the minter's clock. */
+  now(): number {
+    return this.seconds();
   }
 
   /**

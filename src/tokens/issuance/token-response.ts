@@ -18,6 +18,8 @@ export interface TokenSubject {
   grantId: string;
   subject: string;
   scope: readonly string[];
+  /** The RFC 8707 resources the access token is bound to (empty: the client). */
+  resources: readonly string[];
   /** For the ID token; null: no ID token (client_credentials). */
   identity: {
     claims: Record<string, unknown>;
@@ -38,7 +40,13 @@ export class TokenResponseBuilder {
   ) {}
 
   build(client: RegisteredClient, subject: TokenSubject): TokenResponse {
-    const access = this.minter.accessToken({ grantId: subject.grantId, clientId: client.clientId, subject: subject.subject, scope: subject.scope });
+    const access = this.minter.accessToken({
+      grantId: subject.grantId,
+      clientId: client.clientId,
+      subject: subject.subject,
+      scope: subject.scope,
+      audience: subject.resources,
+    });
     const response: TokenResponse = { access_token: access, token_type: 'Bearer', expires_in: this.config.accessTokenLifetime, scope: subject.scope.join(' ') };
     if (subject.identity !== null && subject.scope.includes('openid')) {
       response.id_token = this.minter.idToken({
