@@ -37,3 +37,12 @@ export class RefreshTokenRejectedError extends Error {
     return this.reason === 'resource_widened' || this.reason === 'resource_denied' ? 'invalid_target' : 'invalid_grant';
   }
 }
+
+/** Why a token exchange was refused: a dead subject token (`invalid_grant`), or a target its person may not reach (403 `access_denied`). */
+export class TokenExchangeRefusedError extends Error {
+  override readonly name = 'TokenExchangeRefusedError';
+
+  constructor(readonly reason: 'revoked' | 'not_allowed') {
+    super(reason === 'revoked' ? 'the subject token has been revoked' : 'access denied for the requested audience');
+  }
+}

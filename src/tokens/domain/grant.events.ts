@@ -5,6 +5,7 @@ export const GRANT_ISSUED = 'GrantIssued';
 export const REFRESH_TOKEN_ROTATED = 'RefreshTokenRotated';
 export const REFRESH_TOKEN_REUSE_DETECTED = 'RefreshTokenReuseDetected';
 export const GRANT_REVOKED = 'GrantRevoked';
+export const TOKEN_EXCHANGED = 'TokenExchanged';
 
 export const grantStream = (grantId: string) => `grant-${grantId}`;
 
@@ -74,4 +75,20 @@ export interface GrantRevoked extends JsonObject {
   reason: GrantRevocationReason;
   /** The client, when the grant was never recorded (a client_credentials token revoked at /revoke). */
   clientId?: string;
+}
+
+/**
+ * An access token of the grant was exchanged (RFC 8693) for one another client may present to the
+ * audiences named: who asked, for whom, and until when. The new token carries the grant's id, so
+ * revoking the grant ends it too.
+ */
+export interface TokenExchanged extends JsonObject {
+  /** The client that exchanged (it need not be the grant's client). */
+  clientId: string;
+  audience: string[];
+  scope: string[];
+  /** The acting party (`act`), when an actor token was given. */
+  actor?: { sub: string; clientId?: string };
+  /** Seconds since the epoch: when the new token expires. */
+  expiresAt: number;
 }

@@ -51,8 +51,8 @@ export class IntrospectionController {
   private async accessToken(token: string): Promise<Introspection> {
     const claims = this.verifier.verify(token);
     if (claims === null || this.revoked.has(claims.gid)) return INACTIVE;
-    const { client_id, sub, scope, exp, iat, iss, jti, aud } = claims;
-    return { active: true, client_id, sub, scope, exp, iat, iss, jti, aud, token_type: 'Bearer' };
+    const { client_id, sub, scope, exp, iat, iss, jti, aud, act } = claims;
+    return { active: true, client_id, sub, scope, exp, iat, iss, jti, aud, ...(act !== undefined ? { act } : {}), token_type: 'Bearer' };
   }
 
   private async refreshToken(token: string, client: RegisteredClient): Promise<Introspection> {

@@ -61,7 +61,14 @@ export class RevocationController {
       return isCurrent ? { grantId: refresh.grantId, accessToken: false } : null;
     }
     const claims = this.verifier.verify(token);
-    return claims !== null && claims.client_id === client.clientId ? { grantId: claims.gid, accessToken: true } : null;
+    if (claims === null || claims.client_id !== client.clientId) return null;
+    // A token this client obtained by exchange (RFC 8693) belongs to another client's grant, which
+    // is not this client's to end; it lives a few minutes at most.
+    const { issued } = await this.grants.state(claims.gid);
+    if (issued !== null && issued.clientId !== client.clientId) {
+      throw new OAuthError('unsupported_token_type', 'an access token obtained by token exchange cannot be revoked; it expires within minutes');
+    }
+    return { grantId: claims.gid, accessToken: true };
   }
 
   /** Waits (bounded) for the revoked-grants projection, so this replica refuses the tokens at once. */

@@ -3,6 +3,8 @@ import { Clock } from '../../common/clock.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { SIGNING_ALGS } from '../../keys/domain/signing-keys.events.js';
 import { KeyRing } from '../../keys/read-model/key-ring.js';
+import { isActorClaim } from './actor-claim.js';
+import type { ActorClaim } from './token-minter.js';
 
 /** The claims of a valid meshid access token. */
 export interface AccessTokenClaims {
@@ -15,6 +17,8 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   gid: string;
+  /** RFC 8693 §4.1: who acts for `sub` (a token obtained by exchange with an actor token). */
+  act?: ActorClaim;
 }
 
 /**
@@ -41,6 +45,7 @@ export class AccessTokenVerifier {
     if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
     if (claims.scope !== undefined && typeof claims.scope !== 'string') return null;
     if (typeof claims.aud !== 'string' && !(Array.isArray(claims.aud) && claims.aud.every((item) => typeof item === 'string'))) return null;
+    if (claims['act'] !== undefined && !isActorClaim(claims['act'])) return null;
     if (claims.iss !== this.config.issuer || this.clock.now() >= claims.exp * 1000) return null;
     return { ...(claims as unknown as AccessTokenClaims), scope: typeof claims.scope === 'string' ? claims.scope : '' };
   }
