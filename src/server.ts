@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, refuseEncodedBodies } from './common/http/fastify-errors.js';
+import { installPublicCors } from './common/http/public-cors.js';
 import { ConfigError } from './config/config-error.js';
 import { prepareDataDirectory } from './config/data-directory.js';
 import type { LoadedConfig } from './config/load-config.js';
@@ -48,6 +49,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler, ...(https ? { https } : {}) });
   refuseEncodedBodies(adapter.getInstance());
   installFunnelGate(adapter.getInstance(), new TrustedProxies(config));
+  installPublicCors(adapter.getInstance());
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets, storage), adapter, {

@@ -36,6 +36,7 @@ describe('discovery', () => {
       introspection_endpoint: `${ISSUER}/introspect`,
       revocation_endpoint: `${ISSUER}/revoke`,
       end_session_endpoint: `${ISSUER}/end-session`,
+      registration_endpoint: `${ISSUER}/register`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
@@ -53,7 +54,7 @@ describe('discovery', () => {
       request_uri_parameter_supported: false,
       claims_parameter_supported: false,
     });
-    expect(document).not.toHaveProperty('registration_endpoint');
+    expect(document).not.toHaveProperty('client_id_metadata_document_supported');
 
     const rfc8414 = await fetch(`${server.url}/.well-known/oauth-authorization-server`);
     expect(rfc8414.headers.get('access-control-allow-origin')).toBe('*');
@@ -80,3 +81,61 @@ describe('discovery', () => {
     }
   });
 });
+
+describe('discovery for an issuer with a path, token exchange and client ID metadata documents on', () => {
+  const TENANT = 'https://idp.example.ts.net/tenant';
+  const tenantDir = mkdtempSync(join(tmpdir(), 'meshid-discovery-path-e2e-'));
+  let tenant: RunningServer;
+
+  beforeAll(async () => {
+    const env = {
+      MESHID_PORT: '0',
+      MESHID_ISSUER: TENANT,
+      MESHID_DATA_DIR: tenantDir,
+      MESHID_LOG_LEVEL: 'error',
+      MESHID_TOKEN_EXCHANGE: '1',
+      MESHID_CLIENT_ID_METADATA_DOCUMENTS: 'on',
+    };
+    tenant = await startServer(loadConfig({ env, cwd: tenantDir }));
+  });
+  afterAll(async () => {
+    await tenant?.close();
+    rmSync(tenantDir, { recursive: true, force: true });
+  });
+
+  it('answers at every address an MCP client tries (RFC 8414 §3.1 path insertion first), with the same document', async () => {
+    const addresses = [
+      '/.well-known/oauth-authorization-server/tenant',
+      '/.well-known/openid-configuration/tenant',
+      // `${TENANT}/.well-known/openid-configuration`, once the proxy has stripped /tenant:
+      '/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
+    ];
+    const documents = [];
+    for (const address of addresses) {
+      const response = await fetch(`${tenant.url}${address}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      documents.push(await response.json());
+    }
+    for (const document of documents) expect(document).toEqual(documents[0]);
+    expect(documents[0]).toMatchObject({
+      issuer: TENANT,
+      token_endpoint: `${TENANT}/token`,
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      client_id_metadata_document_supported: true,
+    });
+    // What oauth4webapi builds for this issuer, checked as MCP requires: issuer equals the one asked for.
+    const response = await fetch(`${tenant.url}/.well-known/oauth-authorization-server/tenant`);
+    expect((await oauth.processDiscoveryResponse(new URL(TENANT), response)).issuer).toBe(TENANT);
+  });
+
+  it('answers another issuer path with 404, not with its own metadata', async () => {
+    for (const address of ['/.well-known/oauth-authorization-server/other', '/.well-known/openid-configuration/tenant/x']) {
+      const response = await fetch(`${tenant.url}${address}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: 'not_found' });
+    }
+  });
+});
+

@@ -157,6 +157,8 @@ describe('a request through Tailscale Funnel', () => {
     const discovery = await funnel('/.well-known/openid-configuration');
     expect(discovery.status).toBe(200);
     expect(await discovery.json()).not.toHaveProperty('registration_endpoint');
+    const direct = await fetch(new URL('/.well-known/openid-configuration', meshid.issuer));
+    expect(await direct.json()).toHaveProperty('registration_endpoint', `${meshid.issuer}/register`);
     expect((await funnel('/.well-known/jwks.json')).status).toBe(200);
     expect((await funnel('/.well-known/oauth-authorization-server')).status).toBe(200);
     const token = await funnel('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code' });
@@ -164,7 +166,7 @@ describe('a request through Tailscale Funnel', () => {
     expect((await funnel('/userinfo')).headers.get('www-authenticate')).toContain('Bearer');
   });
 
-  it.each(['/authorize?client_id=x&redirect_uri=y', '/end-session', '/healthz', '/nowhere'])('answers %s with 401 access_denied', async (path) => {
+  it.each(['/authorize?client_id=x&redirect_uri=y', '/end-session', '/healthz', '/nowhere', '/register'])('answers %s with 401 access_denied', async (path) => {
     const response = await funnel(path);
     expect(response.status).toBe(401);
     expect(response.headers.get('cache-control')).toBe('no-store');

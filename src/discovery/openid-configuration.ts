@@ -1,5 +1,7 @@
-import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS } from '../clients/domain/client-metadata.js';
+import { AUTH_METHODS, ID_TOKEN_ALGS } from '../clients/domain/client-metadata.js';
 import { KNOWN_SCOPES, PROMPT_VALUES } from '../authorization/http/authorize-request.js';
+import type { MeshidConfig } from '../config/meshid-config.js';
+import { supportedGrantTypes } from '../tokens/issuance/supported-grant-types.js';
 
 /** Where each endpoint lives, relative to the issuer. */
 export const ENDPOINT_PATHS = {
@@ -10,6 +12,7 @@ export const ENDPOINT_PATHS = {
   introspection: '/introspect',
   revocation: '/revoke',
   endSession: '/end-session',
+  registration: '/register',
 } as const;
 
 /** The claims meshid can put in ID tokens or userinfo. */
@@ -20,11 +23,15 @@ export const CLAIMS_SUPPORTED = [
 
 /**
  * The discovery document (OIDC Discovery 1.0 §3, RFC 8414 §2), served identically at both
- * well-known addresses; the fields are those of relying-parties.md §1.6 item 2.
- * Deliberately absent until the endpoints exist (issue D): `registration_endpoint`, and the
- * token-exchange grant, which will be listed only when config.tokenExchange is on.
+ * well-known addresses; the fields are those of relying-parties.md §1.6 item 2. The token-exchange
+ * grant is listed only when it is on; `registration_endpoint` not to Funnel callers, whom the
+ * endpoint refuses; `client_id_metadata_document_supported` only when such client ids are on.
  */
-export function openIdConfiguration(issuer: string): Record<string, unknown> {
+export function openIdConfiguration(
+  config: Pick<MeshidConfig, 'issuer' | 'tokenExchange' | 'clientIdMetadataDocuments'>,
+  audience: { viaFunnel: boolean },
+): Record<string, unknown> {
+  const issuer = config.issuer;
   return {
     issuer,
     authorization_endpoint: issuer + ENDPOINT_PATHS.authorization,
@@ -34,9 +41,10 @@ export function openIdConfiguration(issuer: string): Record<string, unknown> {
     introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
     revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
     end_session_endpoint: issuer + ENDPOINT_PATHS.endSession,
+    ...(audience.viaFunnel ? {} : { registration_endpoint: issuer + ENDPOINT_PATHS.registration }),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: [...GRANT_TYPES],
+    grant_types_supported: supportedGrantTypes(config),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...ID_TOKEN_ALGS],
     scopes_supported: [...KNOWN_SCOPES],
@@ -50,5 +58,6 @@ export function openIdConfiguration(issuer: string): Record<string, unknown> {
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
+    ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   };
 }

@@ -12,6 +12,8 @@ import type { TrustedProxies } from './trusted-proxies.js';
 export const FUNNEL_ROUTES: ReadonlySet<string> = new Set([
   '/.well-known/openid-configuration',
   '/.well-known/oauth-authorization-server',
+  '/.well-known/openid-configuration/*',
+  '/.well-known/oauth-authorization-server/*',
   '/.well-known/jwks.json',
   '/token',
   '/userinfo',

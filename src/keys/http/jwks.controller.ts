@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Inject, Options, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { jwksMaxAgeSeconds, type RotationPolicy } from '../domain/rotation-policy.js';
 import { ROTATION_POLICY } from '../keys.tokens.js';
@@ -6,7 +6,7 @@ import { type Jwks, KeyRing } from '../read-model/key-ring.js';
 
 /**
  * `GET /.well-known/jwks.json`, readable from any origin (browser-side relying parties verify
- * tokens too). Cached for a quarter of the pre-publication delay at most, so a new key is in
+ * tokens too; CORS: `installPublicCors`). Cached for a quarter of the pre-publication delay at most, so a new key is in
  * every cache before it signs. Served from memory: no read, no event.
  */
 @Controller('.well-known')
@@ -21,19 +21,9 @@ export class JwksController {
   }
 
   @Get('jwks.json')
-  @Header('Access-Control-Allow-Origin', '*')
   @Header('Content-Type', 'application/json')
   jwks(@Res({ passthrough: true }) reply: FastifyReply): Jwks {
     reply.header('Cache-Control', this.cacheControl);
     return this.ring.jwks();
   }
-
-  /** CORS preflight. */
-  @Options('jwks.json')
-  @HttpCode(204)
-  @Header('Access-Control-Allow-Origin', '*')
-  @Header('Access-Control-Allow-Methods', 'GET, OPTIONS')
-  @Header('Access-Control-Allow-Headers', '*')
-  @Header('Access-Control-Max-Age', '86400')
-  preflight(): void {}
 }
