@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { EVENT_STORE, type EventStore, formatPosition } from '#event-store';
+import { Browser, formField } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // Browser sessions end to end, with openid-client as the relying party: the `sid` claim, one
@@ -9,7 +10,6 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 const CALLBACK = 'http://127.0.0.1:9999/callback';
 const LOGGED_OUT = 'http://127.0.0.1:9999/logged-out';
 const DEV_IDENTITY = JSON.stringify({ login: 'alice@example.com', name: 'Alice Example' });
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 let meshid: TestServer;
 let config: oidc.Configuration;
@@ -23,28 +23,6 @@ beforeAll(async () => {
   config = await oidc.discovery(new URL(meshid.issuer), clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
 });
 afterAll(async () => meshid?.close());
-
-/** A browser's cookie jar: sends `meshid_session` back and follows what Set-Cookie does to it. */
-class Browser {
-  cookie: string | null = null;
-
-  async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const headers = { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) };
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      this.cookie = /Max-Age=0/i.test(set) ? null : pair!;
-    }
-    return response;
-  }
-
-  /** A form POST; a list value repeats the name. */
-  post(path: string, form: Record<string, string | string[]>): Promise<Response> {
-    const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(form)) for (const item of [value].flat()) body.append(name, item);
-    return this.fetch(`${meshid.issuer}${path}`, { method: 'POST', headers: FORM, body: body.toString() });
-  }
-}
 
 async function authorizeUrl(params: Record<string, string> = {}): Promise<URL> {
   return oidc.buildAuthorizationUrl(config, {
@@ -69,11 +47,6 @@ async function signIn(browser: Browser, params: Record<string, string> = {}) {
 }
 
 /** A hidden field of the page's form, unescaped. */
-function field(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match) throw new Error(`no field ${name} in ${html}`);
-  return match[1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
 
 async function head(): Promise<string> {
   for await (const event of store.readAll({ direction: 'backwards', maxCount: 1 })) return formatPosition(event.position);
@@ -91,7 +64,7 @@ const isActive = async (token: string) => (await oidc.tokenIntrospection(config,
 
 describe('browser sessions', () => {
   it('puts sid in the ID token, also on refresh, and reuses the session within one browser', async () => {
-    const browser = new Browser();
+    const browser = new Browser(meshid.issuer);
     const first = await signIn(browser);
     const sid = first.claims()!['sid'];
     expect(typeof sid).toBe('string');
@@ -103,7 +76,7 @@ describe('browser sessions', () => {
     const refreshed = await oidc.refreshTokenGrant(config, second.refresh_token!);
     expect(refreshed.claims()!['sid']).toBe(sid);
 
-    expect((await signIn(new Browser())).claims()!['sid']).not.toBe(sid);
+    expect((await signIn(new Browser(meshid.issuer))).claims()!['sid']).not.toBe(sid);
     // prompt=login starts a new session rather than reusing the cookie's.
     const again = await signIn(browser, { prompt: 'login' });
     expect(again.claims()!['sid']).not.toBe(sid);
@@ -118,10 +91,10 @@ describe('browser sessions', () => {
 
 describe('RP-initiated logout', () => {
   it('with an id_token_hint ends the session and revokes all its grants before answering', async () => {
-    const browser = new Browser();
+    const browser = new Browser(meshid.issuer);
     const tokens = await signIn(browser);
     const other = await signIn(browser);
-    const elsewhere = await signIn(new Browser());
+    const elsewhere = await signIn(new Browser(meshid.issuer));
     expect(await isActive(tokens.refresh_token!)).toBe(true);
 
     const response = await browser.fetch(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGGED_OUT, state: 'bye' }));
@@ -143,14 +116,14 @@ describe('RP-initiated logout', () => {
   });
 
   it('without a hint asks for confirmation and ends the session only on the POST with its CSRF token', async () => {
-    const browser = new Browser();
+    const browser = new Browser(meshid.issuer);
     const tokens = await signIn(browser);
     const page = await browser.fetch(`${meshid.issuer}/end-session?${new URLSearchParams({ client_id: config.clientMetadata().client_id, post_logout_redirect_uri: LOGGED_OUT, state: 's&1' })}`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Sign out of meshid?');
-    const token = field(html, 'confirm_token');
-    expect(field(html, 'state')).toBe('s&1');
+    const token = formField(html, 'confirm_token');
+    expect(formField(html, 'state')).toBe('s&1');
     expect(await isActive(tokens.refresh_token!)).toBe(true);
 
     const before = await head();
@@ -160,11 +133,11 @@ describe('RP-initiated logout', () => {
     await expectPage(await browser.post('/end-session', { confirm_token: `${token}x` }), 400, 'not valid');
     await expectPage(await browser.post('/end-session', { confirm_token: [token, token] }), 400, 'more than once');
     // Without the cookie there is no session to end: the token alone is worth nothing.
-    await expectPage(await new Browser().post('/end-session', { confirm_token: token }), 200, 'no meshid sign-in session');
+    await expectPage(await new Browser(meshid.issuer).post('/end-session', { confirm_token: token }), 200, 'no meshid sign-in session');
     // Another browser's session has another token.
-    const stranger = new Browser();
+    const stranger = new Browser(meshid.issuer);
     await signIn(stranger);
-    await expectPage(await browser.post('/end-session', { confirm_token: field(await (await stranger.fetch(`${meshid.issuer}/end-session`)).text(), 'confirm_token') }), 400, 'not valid');
+    await expectPage(await browser.post('/end-session', { confirm_token: formField(await (await stranger.fetch(`${meshid.issuer}/end-session`)).text(), 'confirm_token') }), 400, 'not valid');
     expect(await isActive(tokens.refresh_token!)).toBe(true);
     const afterStranger = await head();
     expect(afterStranger).not.toBe(before); // the stranger's sign-in wrote; the refusals did not:
@@ -189,11 +162,11 @@ describe('prompt=consent', () => {
     expect(html).toContain('Your name, username and picture');
     expect(html).toContain('Your email address');
     expect(html).toContain(`action="${meshid.issuer}/authorize/consent"`);
-    return field(html, 'consent_token');
+    return formField(html, 'consent_token');
   }
 
   it('Allow issues the code as /authorize would, with the session', async () => {
-    const browser = new Browser();
+    const browser = new Browser(meshid.issuer);
     const token = await consentPage(browser);
     const response = await browser.post('/authorize/consent', { consent_token: token, decision: 'allow' });
     expect(response.status).toBe(303);
@@ -203,7 +176,7 @@ describe('prompt=consent', () => {
   });
 
   it('Deny redirects with access_denied, the state and iss', async () => {
-    const browser = new Browser();
+    const browser = new Browser(meshid.issuer);
     const response = await browser.post('/authorize/consent', { consent_token: await consentPage(browser), decision: 'deny' });
     expect(response.status).toBe(303);
     const back = new URL(response.headers.get('location')!);
@@ -212,12 +185,12 @@ describe('prompt=consent', () => {
   });
 
   it('refuses a tampered, foreign, missing, repeated or oversized token with a page, writing nothing', async () => {
-    const browser = new Browser();
+    const browser = new Browser(meshid.issuer);
     const token = await consentPage(browser);
     const [body, mac] = token.split('.');
     const payload = JSON.parse(Buffer.from(body!, 'base64url').toString()) as Record<string, unknown>;
     const widened = `${Buffer.from(JSON.stringify({ ...payload, scope: ['openid', 'groups'] })).toString('base64url')}.${mac}`;
-    const stranger = new Browser();
+    const stranger = new Browser(meshid.issuer);
     await signIn(stranger);
     const before = await head();
     const cases: Array<[Browser, Record<string, string | string[]>, string]> = [
@@ -225,7 +198,7 @@ describe('prompt=consent', () => {
       [browser, { consent_token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, decision: 'allow' }, 'not valid'],
       [browser, { consent_token: body!, decision: 'allow' }, 'not valid'],
       [stranger, { consent_token: token, decision: 'allow' }, 'another sign-in session'],
-      [new Browser(), { consent_token: token, decision: 'deny' }, 'another sign-in session'],
+      [new Browser(meshid.issuer), { consent_token: token, decision: 'deny' }, 'another sign-in session'],
       [browser, { decision: 'allow' }, 'no consent_token'],
       [browser, { consent_token: token }, 'allow or deny'],
       [browser, { consent_token: token, decision: 'maybe' }, 'allow or deny'],
@@ -243,7 +216,7 @@ describe('prompt=consent', () => {
   });
 
   it('prompt=none never shows a page', async () => {
-    const response = await new Browser().fetch(await authorizeUrl({ prompt: 'none' }));
+    const response = await new Browser(meshid.issuer).fetch(await authorizeUrl({ prompt: 'none' }));
     expect(response.status).toBe(303);
     expect(new URL(response.headers.get('location')!).searchParams.get('code')).toBeTruthy();
   });

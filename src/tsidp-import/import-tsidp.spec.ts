@@ -82,9 +82,9 @@ describe('meshid import-tsidp', () => {
       expect(ring.verifyJwt(byTsidp, ['RS256'])).not.toBeNull();
 
       for (const [clientId, secret] of Object.entries(fixture.secrets)) {
-        expect(authenticate(app, clientId, secret, 'basic').clientId).toBe(clientId);
-        expect(authenticate(app, clientId, secret, 'post').clientId).toBe(clientId);
-        expect(() => authenticate(app, clientId, `${secret}x`, 'basic')).toThrow();
+        expect((await authenticate(app, clientId, secret, 'basic')).clientId).toBe(clientId);
+        expect((await authenticate(app, clientId, secret, 'post')).clientId).toBe(clientId);
+        await expect(authenticate(app, clientId, `${secret}x`, 'basic')).rejects.toThrow();
       }
       const legacy = app.get(ClientDirectory).list().find((client) => client.metadata.client_name === 'Proxmox')!;
       expect(legacy.metadata.redirect_uris).toEqual(['https://pve.example.ts.net:8006']);

@@ -2,6 +2,7 @@ import type { RegisteredClient } from '../../clients/read-model/client-directory
 import { allowedScopes } from '../../clients/domain/client-metadata.js';
 import type { OAuthErrorCode } from '../../common/http/oauth-error.js';
 import { isWellFormedPkceValue, type PkceMethod } from '../domain/pkce.js';
+import { isRegisteredRedirectUri } from '../domain/redirect-uri-match.js';
 import { readResourceIndicators } from '../domain/resource-indicators.js';
 import type { RequestParameters } from './request-parameters.js';
 
@@ -59,7 +60,7 @@ export function validateAuthorizeRequest(
   if (clientId === undefined) return page('invalid_request', 'must specify client_id');
   const client = findClient(clientId);
   if (client === undefined) return page('invalid_client', 'invalid client ID');
-  if (!client.metadata.redirect_uris.includes(redirectUri)) return page('invalid_request', 'redirect_uri mismatch');
+  if (!isRegisteredRedirectUri(client.metadata.redirect_uris, redirectUri)) return page('invalid_request', 'redirect_uri mismatch');
 
   const state = params.get('state');
   const fail = (error: AuthorizeErrorCode, description: string): AuthorizeValidation => ({

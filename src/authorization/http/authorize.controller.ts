@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ClientDirectory } from '../../clients/read-model/client-directory.js';
+import { ClientLookup } from '../../clients/client-lookup.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IdentityService } from '../../policy/identity.service.js';
@@ -28,7 +28,7 @@ export class AuthorizeController {
   private readonly logger = new Logger('Authorize');
 
   constructor(
-    private readonly clients: ClientDirectory,
+    private readonly clients: ClientLookup,
     private readonly identities: IdentityService,
     private readonly sessions: BrowserSessions,
     private readonly consents: ConsentTokens,
@@ -47,10 +47,16 @@ export class AuthorizeController {
   }
 
   private async authorize(source: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const validation = validateAuthorizeRequest(readParameters(source), (id) => this.clients.find(id));
+    const params = readParameters(source);
+    const clientId = params.get('client_id');
+    const found = clientId === undefined ? undefined : await this.clients.find(clientId);
+    const validation = validateAuthorizeRequest(params, () => found?.client);
     if (validation.kind === 'page') {
+      // For a client id that is a metadata-document URL, say what is wrong with the document.
+      const problem = found !== undefined && found.client === undefined ? found.documentProblem : undefined;
+      const why = validation.error === 'invalid_client' && problem !== undefined ? problem : validation.description;
       sendPage(reply, validation.status, 'This sign-in request cannot be completed', [
-        `${validation.error}: ${validation.description}.`,
+        `${validation.error}: ${why}.`,
         'The application that sent you here is misconfigured; nothing was sent back to it.',
       ]);
       return;
@@ -78,6 +84,13 @@ export class AuthorizeController {
       this.responses.notSignedIn(reply);
       return;
     }
+    // A metadata-document client is always asked about: anyone on the internet can publish one,
+    // so without the person's yes any web page could sign them in to itself.
+    const askConsent = valid.prompt.has('consent') || this.clients.isMetadataDocumentClient(valid.client);
+    if (askConsent && valid.prompt.has('none')) {
+      this.responses.redirectError(reply, valid.redirectUri, 'consent_required', 'this application needs your consent, which prompt=none cannot ask for', valid.state);
+      return;
+    }
 
     // Every identity source so far authenticates each request itself (no password, no form):
     // the person is freshly authenticated, which satisfies prompt=login and any max_age;
@@ -93,11 +106,11 @@ export class AuthorizeController {
       return;
     }
 
-    // prompt=consent: ask before answering. (prompt=none never gets here with consent: the
-    // validation refuses none combined with anything, so prompt=none never shows a page.)
-    if (valid.prompt.has('consent')) {
+    // Ask before answering (prompt=none was answered above: it never shows a page).
+    if (askConsent) {
       const token = this.consents.issue(valid, sessionId);
-      sendConsentPage(reply, this.config.issuer + CONSENT_PATH, valid.client, valid.scope, identity.login, token);
+      const question = { ...valid, selfDescribed: this.clients.isMetadataDocumentClient(valid.client) };
+      sendConsentPage(reply, this.config.issuer + CONSENT_PATH, question, identity.login, token);
       return;
     }
     await this.responses.issueCode(reply, { ...valid, clientId: valid.client.clientId }, identity, sessionId, context);

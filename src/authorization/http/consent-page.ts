@@ -11,11 +11,31 @@ const SCOPE_DESCRIPTIONS: Record<string, string> = {
   offline_access: 'Stay signed in when you are not using it (a refresh token)',
 };
 
-/** The consent page: who asks, for what, as whom, and Allow / Deny posting the signed request back. */
-export function sendConsentPage(reply: FastifyReply, action: string, client: RegisteredClient, scope: readonly string[], login: string, token: string): void {
-  sendContentPage(reply, 200, `Allow ${client.metadata.client_name}?`, {
-    paragraphs: [`${client.metadata.client_name} asks to use your account ${login} for:`],
-    list: scope.map((s) => SCOPE_DESCRIPTIONS[s] ?? s),
+/** What the page asks about: the validated request. */
+export interface ConsentQuestion {
+  client: RegisteredClient;
+  scope: readonly string[];
+  resources: readonly string[];
+  redirectUri: string;
+  /** The client's name is its own claim (a metadata document anyone may publish): show where it lives. */
+  selfDescribed: boolean;
+}
+
+/**
+ * The consent page: who asks, for what, as whom, where the answer goes, and Allow / Deny posting
+ * the signed request back. The redirect URI's origin is shown because a name can lie but the
+ * place the code is delivered to cannot.
+ */
+export function sendConsentPage(reply: FastifyReply, action: string, question: ConsentQuestion, login: string, token: string): void {
+  const { client } = question;
+  const name = client.metadata.client_name;
+  const paragraphs = [`${name} asks to use your account ${login} for:`];
+  const notes = [`If you allow it, you will be sent back to ${destination(question.redirectUri)}.`];
+  if (question.selfDescribed) notes.unshift(`${name} describes itself at ${client.clientId}; meshid does not vouch for it.`);
+  sendContentPage(reply, 200, `Allow ${name}?`, {
+    paragraphs,
+    list: [...question.scope.map((s) => SCOPE_DESCRIPTIONS[s] ?? s), ...question.resources.map((resource) => `Access to ${resource}`)],
+    notes,
     form: {
       action,
       fields: { consent_token: token },
@@ -25,4 +45,10 @@ export function sendConsentPage(reply: FastifyReply, action: string, client: Reg
       ],
     },
   });
+}
+
+/** Where a redirect URI leads, for people: its web origin, or the app scheme of a native app's URI. */
+function destination(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.origin !== 'null' ? url.origin : `the app ${url.protocol}`;
 }

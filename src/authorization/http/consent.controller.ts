@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { allowedScopes } from '../../clients/domain/client-metadata.js';
-import { ClientDirectory } from '../../clients/read-model/client-directory.js';
+import { ClientLookup } from '../../clients/client-lookup.js';
 import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IdentityService } from '../../policy/identity.service.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
+import { isRegisteredRedirectUri } from '../domain/redirect-uri-match.js';
 import { AuthorizationResponses } from './authorization-responses.js';
 import { ConsentTokens } from './consent-token.js';
 import { sendPage } from './html-page.js';
@@ -20,7 +21,7 @@ import { formBody, readParameters } from './request-parameters.js';
 @Controller()
 export class ConsentController {
   constructor(
-    private readonly clients: ClientDirectory,
+    private readonly clients: ClientLookup,
     private readonly identities: IdentityService,
     private readonly sessions: BrowserSessions,
     private readonly consents: ConsentTokens,
@@ -54,8 +55,8 @@ export class ConsentController {
       return refuse('This consent form was shown to another sign-in session.');
     }
     // The client may have changed in the minutes the page was open: it must still hold the redirect URI.
-    const client = this.clients.find(consent.clientId);
-    if (client === undefined || !client.metadata.redirect_uris.includes(consent.redirectUri)) {
+    const { client } = await this.clients.find(consent.clientId);
+    if (client === undefined || !isRegisteredRedirectUri(client.metadata.redirect_uris, consent.redirectUri)) {
       return refuse('The application is no longer registered for this sign-in.');
     }
 

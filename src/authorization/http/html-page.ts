@@ -27,6 +27,8 @@ export interface PageForm {
 export interface PageContent {
   paragraphs: string[];
   list?: string[];
+  /** Paragraphs after the list. */
+  notes?: string[];
   form?: PageForm;
 }
 
@@ -39,6 +41,7 @@ export function sendPage(reply: FastifyReply, status: number, title: string, par
 export function sendContentPage(reply: FastifyReply, status: number, title: string, content: PageContent): void {
   const parts = content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`);
   if (content.list !== undefined) parts.push(`<ul>\n${content.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n')}\n</ul>`);
+  for (const note of content.notes ?? []) parts.push(`<p>${escapeHtml(note)}</p>`);
   if (content.form !== undefined) parts.push(renderForm(content.form));
   const html = `<!doctype html>
 <html lang="en">

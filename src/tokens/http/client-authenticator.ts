@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ClientLookup } from '../../clients/client-lookup.js';
 import { ClientDirectory, type RegisteredClient } from '../../clients/read-model/client-directory.js';
 import { type FormParameters } from './form-parameters.js';
 import { invalidClient, presentedCredentials } from './client-authentication.js';
@@ -12,11 +13,16 @@ import { invalidClient, presentedCredentials } from './client-authentication.js'
  */
 @Injectable()
 export class ClientAuthenticator {
-  constructor(private readonly directory: ClientDirectory) {}
+  constructor(
+    private readonly directory: ClientDirectory,
+    private readonly lookup: ClientLookup,
+  ) {}
 
-  authenticate(request: FastifyRequest, form: FormParameters, options: { allowPublic: boolean }): RegisteredClient {
+  async authenticate(request: FastifyRequest, form: FormParameters, options: { allowPublic: boolean }): Promise<RegisteredClient> {
     const presented = presentedCredentials(request.headers.authorization, form);
-    const client = this.directory.find(presented.clientId);
+    // Only a client presenting no secret can be a metadata-document client: a secret is checked
+    // against the directory alone, so no credential ever makes meshid fetch a URL.
+    const client = presented.method === 'none' ? (await this.lookup.find(presented.clientId)).client : this.directory.find(presented.clientId);
     if (client === undefined) throw invalidClient('unknown client or wrong credentials');
     // A confidential client may present its secret by Basic or in the body, whichever it was
     // registered with: both prove the same secret, and relying parties differ (Grafana's

@@ -39,7 +39,7 @@ export class IntrospectionController {
   introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Introspection> {
     return asOAuthEndpoint(async () => {
       const form = formParameters(request);
-      const client = this.authenticator.authenticate(request, form, { allowPublic: false });
+      const client = await this.authenticator.authenticate(request, form, { allowPublic: false });
       const token = form.get('token');
       if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
       reply.headers(NO_STORE);

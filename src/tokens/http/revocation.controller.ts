@@ -42,7 +42,7 @@ export class RevocationController {
   revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return asOAuthEndpoint(async () => {
       const form = formParameters(request);
-      const client = this.authenticator.authenticate(request, form, { allowPublic: true });
+      const client = await this.authenticator.authenticate(request, form, { allowPublic: true });
       const token = form.get('token');
       if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
       const target = await this.grantOf(token, client);

@@ -43,7 +43,7 @@ export class TokenController {
         const why = grantType === TOKEN_EXCHANGE_GRANT ? 'token exchange is not enabled' : `grant_type ${grantType} is not supported`;
         throw new OAuthError('unsupported_grant_type', why);
       }
-      const client = this.authenticator.authenticate(request, form, { allowPublic: PUBLIC_GRANTS.includes(grantType) });
+      const client = await this.authenticator.authenticate(request, form, { allowPublic: PUBLIC_GRANTS.includes(grantType) });
       if (!client.metadata.grant_types.includes(grantType)) {
         throw new OAuthError('unauthorized_client', `the client is not registered for the ${grantType} grant`);
       }
