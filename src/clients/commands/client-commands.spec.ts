@@ -60,6 +60,20 @@ describe('client commands', () => {
     expect((await create.execute(new CreateClientCommand(grafana, context))).clientId).not.toBe(created.clientId);
   });
 
+  it('issues a registration access token only when asked; the event holds its digest, never the token', async () => {
+    const { create, hasher, load, events } = setup();
+    const plain = await create.execute(new CreateClientCommand(grafana, context));
+    expect(plain.registrationAccessToken).toBeUndefined();
+    expect((await load(plain.clientId)).state).toMatchObject({ registrationTokenDigest: null });
+    const dynamic = await create.execute(new CreateClientCommand(grafana, context, undefined, undefined, { registrationAccessToken: true }));
+    expect(dynamic.registrationAccessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { state } = await load(dynamic.clientId);
+    expect(state.status === 'active' && hasher.matches(dynamic.registrationAccessToken!, state.registrationTokenDigest!)).toBe(true);
+    const [registered] = await events(dynamic.clientId);
+    expect(registered!.data['registrationTokenDigest']).toEqual(expect.any(String));
+    expect(JSON.stringify(registered!.data)).not.toContain(dynamic.registrationAccessToken);
+  });
+
   it('gives a public client no secret and PKCE', async () => {
     const { create, load } = setup();
     const created = await create.execute(new CreateClientCommand({ ...grafana, token_endpoint_auth_method: 'none' }, context));

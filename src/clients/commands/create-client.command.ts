@@ -7,6 +7,17 @@ export interface CreateClientResult extends ClientCommandResult {
   metadata: ClientMetadata;
   /** The plaintext secret, returned this once and never stored; absent for a public client. */
   clientSecret?: string;
+  /** The plaintext registration access token (RFC 7592), when one was asked for; returned this once. */
+  registrationAccessToken?: string;
+}
+
+export interface CreateClientOptions {
+  /**
+   * Issue a registration access token (RFC 7592): a random secret, of which only the digest is
+   * stored, that lets the client read, update and delete its own registration. Dynamic
+   * registration asks for one; clients an administrator creates have none.
+   */
+  registrationAccessToken?: boolean;
 }
 
 /**
@@ -20,6 +31,7 @@ export class CreateClientCommand extends Command<CreateClientResult> {
     readonly context: CommandContext,
     readonly clientId?: string,
     readonly clientSecret?: string,
+    readonly options: CreateClientOptions = {},
   ) {
     super();
   }

@@ -17,17 +17,30 @@ export class CreateClientHandler implements ICommandHandler<CreateClientCommand>
     private readonly hasher: SecretHasher,
   ) {}
 
-  async execute({ metadata: input, context, clientId: givenId, clientSecret: givenSecret }: CreateClientCommand): Promise<CreateClientResult> {
+  async execute({ metadata: input, context, clientId: givenId, clientSecret: givenSecret, options }: CreateClientCommand): Promise<CreateClientResult> {
     const validation = validateClientMetadata(input);
     if (!validation.ok) throw new InvalidClientMetadataError(validation.errors);
     const { metadata } = validation;
     const clientId = givenId === undefined ? generateClientId() : assertClientId(givenId);
     const clientSecret = newClientSecret(metadata.token_endpoint_auth_method, givenSecret);
-    const data: ClientRegisteredData = { clientId, metadata, secretDigest: clientSecret === undefined ? null : this.hasher.digest(clientSecret) };
+    const registrationAccessToken = options.registrationAccessToken ? SecretHasher.generate() : undefined;
+    const data: ClientRegisteredData = {
+      clientId,
+      metadata,
+      secretDigest: clientSecret === undefined ? null : this.hasher.digest(clientSecret),
+      ...(registrationAccessToken === undefined ? {} : { registrationTokenDigest: this.hasher.digest(registrationAccessToken) }),
+    };
     try {
       // Gate: appended with no_stream (no revision loaded), so an id is registered once, ever.
       const result = await appendDecision(this.store, clientStream(clientId), { revision: undefined }, [{ type: ClientEventType.Registered, data }], context);
-      return { clientId, revision: result.nextExpectedRevision, position: result.position, metadata, ...(clientSecret ? { clientSecret } : {}) };
+      return {
+        clientId,
+        revision: result.nextExpectedRevision,
+        position: result.position,
+        metadata,
+        ...(clientSecret ? { clientSecret } : {}),
+        ...(registrationAccessToken ? { registrationAccessToken } : {}),
+      };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new ClientAlreadyExistsError(clientId);
       throw error;

@@ -51,7 +51,7 @@ describe('validateClientMetadata', () => {
     ['client_name required', { client_name: 'X' }, { client_name: '  ' }, 'client_name'],
     ['client_name a string', { client_name: 'Y' }, { client_name: 42 }, 'client_name'],
     ['client_name no control characters', { client_name: 'Tab less' }, { client_name: 'a\u0007b' }, 'client_name'],
-    ['unknown fields refused', {}, { logo_uri: 'https://x' } as ClientMetadataInput, 'logo_uri'],
+    ['unknown fields refused', {}, { jwks_uri: 'https://x' } as ClientMetadataInput, 'jwks_uri'],
     ['redirect_uris an array of strings', { redirect_uris: ['https://a/cb'] }, { redirect_uris: 'https://a/cb' }, 'redirect_uris'],
     ['redirect_uris needed for the code grant', { redirect_uris: [], grant_types: ['client_credentials'] }, { redirect_uris: [] }, 'redirect_uris'],
     ['redirect URI absolute', { redirect_uris: ['https://a.example/cb'] }, { redirect_uris: ['/cb'] }, 'redirect_uris[0]'],
@@ -81,6 +81,23 @@ describe('validateClientMetadata', () => {
     ['refresh_token_rotation boolean', { refresh_token_rotation: false }, { refresh_token_rotation: 'no' }, 'refresh_token_rotation'],
     ['refresh TTL in range', { refresh_token_ttl_seconds: 3600 }, { refresh_token_ttl_seconds: 10 }, 'refresh_token_ttl_seconds'],
     ['refresh TTL an integer', { refresh_token_ttl_seconds: 86400 }, { refresh_token_ttl_seconds: 1.5 }, 'refresh_token_ttl_seconds'],
+    ['client_uri https', { client_uri: 'https://grafana.example.com/' }, { client_uri: 'http://grafana.example.com/' }, 'client_uri'],
+    ['logo_uri http to loopback only', { logo_uri: 'http://127.0.0.1:3000/logo.png' }, { logo_uri: 'ftp://example.com/logo.png' }, 'logo_uri'],
+    ['tos_uri absolute', { tos_uri: 'https://example.com/tos' }, { tos_uri: '/tos' }, 'tos_uri'],
+    ['policy_uri without fragment', { policy_uri: 'https://example.com/policy' }, { policy_uri: 'https://example.com/policy#top' }, 'policy_uri'],
+    ['descriptive URL without credentials', { client_uri: 'https://example.com' }, { client_uri: 'https://u:p@example.com' }, 'client_uri'],
+    ['descriptive URL at most 2000 characters', { client_uri: `https://e.com/${'a'.repeat(1900)}` }, { client_uri: `https://e.com/${'a'.repeat(2000)}` }, 'client_uri'],
+    ['descriptive URL a string', { logo_uri: 'https://e.com/l.png' }, { logo_uri: { href: 'https://e.com' } }, 'logo_uri'],
+    ['javascript: never a descriptive URL', { client_uri: 'https://e.com' }, { client_uri: 'javascript:alert(1)' }, 'client_uri'],
+    ['contacts an array', { contacts: ['ops@example.com'] }, { contacts: 'ops@example.com' }, 'contacts'],
+    ['at most 10 contacts', { contacts: Array.from({ length: 10 }, (_, i) => `c${i}@e.com`) }, { contacts: Array.from({ length: 11 }, (_, i) => `c${i}@e.com`) }, 'contacts'],
+    ['contacts strings', { contacts: ['a@e.com'] }, { contacts: ['a@e.com', 7] }, 'contacts[1]'],
+    ['contacts at most 320 characters', { contacts: ['a'.repeat(320)] }, { contacts: ['a'.repeat(321)] }, 'contacts[0]'],
+    ['contacts without control characters', { contacts: ['a@e.com'] }, { contacts: ['a@e.com\nBcc: x'] }, 'contacts[0]'],
+    ['software_id at most 200 characters', { software_id: 'x'.repeat(200) }, { software_id: 'x'.repeat(201) }, 'software_id'],
+    ['software_version a string', { software_version: '1.2.3' }, { software_version: 123 }, 'software_version'],
+    ['software_version without control characters', { software_version: '1.2.3' }, { software_version: '1.2\u0000' }, 'software_version'],
+    ['application_type web or native', { application_type: 'native' }, { application_type: 'desktop' }, 'application_type'],
   ];
 
   it.each(table)('%s', (_rule, good, bad, field) => {
@@ -94,6 +111,32 @@ describe('validateClientMetadata', () => {
     if (result.ok) return;
     expect(result.errors.map((e) => e.field).sort()).toEqual(['client_name', 'id_token_signed_response_alg', 'redirect_uris[0]']);
     expect(result.errors.find((e) => e.field === 'redirect_uris[0]')!.message).toContain('"javascript:alert(1)"');
+  });
+
+  it('keeps the descriptive fields given, and adds none that were not', () => {
+    const given = {
+      client_uri: 'https://grafana.example.com',
+      logo_uri: 'https://grafana.example.com/logo.svg',
+      tos_uri: 'https://grafana.example.com/tos',
+      policy_uri: 'https://grafana.example.com/privacy',
+      contacts: ['ops@example.com'],
+      software_id: 'grafana',
+      software_version: '12.0.1',
+      application_type: 'web',
+    };
+    const result = validateClientMetadata({ ...base, ...given });
+    expect(result.ok && result.metadata).toMatchObject(given);
+    const plain = validateClientMetadata(base);
+    expect(plain.ok && Object.keys(plain.metadata)).not.toEqual(expect.arrayContaining(['client_uri']));
+    expect(plain.ok && 'contacts' in plain.metadata).toBe(false);
+  });
+
+  it('names a huge offending value without echoing all of it', () => {
+    const result = validateClientMetadata({ ...base, software_id: 'y'.repeat(100_000) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]!.message.length).toBeLessThan(500);
+    expect(result.errors[0]!.message).toContain('100002 characters');
   });
 
   it('normalises the scope list', () => {

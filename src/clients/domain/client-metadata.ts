@@ -1,14 +1,16 @@
-import { redirectUriProblem } from './redirect-uri.js';
+import { isLoopbackHost, redirectUriProblem } from './redirect-uri.js';
 
 /** RFC 8693's grant type. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 export const ID_TOKEN_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+export const APPLICATION_TYPES = ['web', 'native'] as const;
 
 export type GrantType = (typeof GRANT_TYPES)[number];
 export type TokenEndpointAuthMethod = (typeof AUTH_METHODS)[number];
 export type IdTokenAlg = (typeof ID_TOKEN_ALGS)[number];
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
 /**
  * A client's registered metadata, named as in RFC 7591 (plus meshid's own policy fields).
@@ -30,7 +32,24 @@ export interface ClientMetadata {
   /** A refresh token is single use: each refresh returns a new one, and a replay revokes the grant. */
   refresh_token_rotation: boolean;
   refresh_token_ttl_seconds: number;
+  // Descriptive fields (RFC 7591 §2, OIDC Registration §2): shown to people, never acted on.
+  // Absent means not given; events written before they existed have none of them.
+  /** Home page of the client. */
+  client_uri?: string;
+  logo_uri?: string;
+  tos_uri?: string;
+  policy_uri?: string;
+  /** Ways to reach the people responsible for the client, typically e-mail addresses. */
+  contacts?: string[];
+  software_id?: string;
+  software_version?: string;
+  application_type?: ApplicationType;
 }
+
+/** The descriptive URL fields: web pages people may be sent to. */
+export const DESCRIPTIVE_URL_FIELDS = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const;
+/** Every optional descriptive field, in the order responses list them. */
+export const DESCRIPTIVE_FIELDS = [...DESCRIPTIVE_URL_FIELDS, 'contacts', 'software_id', 'software_version', 'application_type'] as const;
 
 /** What a caller may give: any field may be left out and gets its default. */
 export type ClientMetadataInput = { [K in keyof ClientMetadata]?: unknown };
@@ -39,10 +58,17 @@ export const DEFAULT_SCOPE = 'openid profile email groups offline_access';
 export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_REFRESH_TOKEN_TTL_SECONDS = 366 * 24 * 3600;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const MAX_URL_LENGTH = 2000;
+const MAX_CONTACTS = 10;
+const MAX_CONTACT_LENGTH = 320;
+const MAX_SOFTWARE_LENGTH = 200;
+/** Longest rendering of an offending value in a message: a huge value is named, not echoed whole. */
+const MAX_SHOWN_LENGTH = 200;
 const FIELDS = new Set<string>([
   'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'token_endpoint_auth_method',
   'id_token_signed_response_alg', 'scope', 'require_pkce', 'allow_insecure_http_redirects',
-  'refresh_token_rotation', 'refresh_token_ttl_seconds',
+  'refresh_token_rotation', 'refresh_token_ttl_seconds', ...DESCRIPTIVE_FIELDS,
 ]);
 
 /** One problem with one field; `field` is the RFC 7591 name, with an index for list items. */
@@ -120,6 +146,8 @@ export function validateClientMetadata(input: ClientMetadataInput): MetadataVali
     } else ttl = value;
   }
 
+  const descriptive = descriptiveFields(input, fail);
+
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -135,8 +163,82 @@ export function validateClientMetadata(input: ClientMetadataInput): MetadataVali
       allow_insecure_http_redirects: allowHttp,
       refresh_token_rotation: rotation,
       refresh_token_ttl_seconds: ttl,
+      ...descriptive,
     },
   };
+}
+
+type Descriptive = Pick<ClientMetadata, (typeof DESCRIPTIVE_FIELDS)[number]>;
+
+/** The descriptive fields that were given, validated; those not given stay absent (no key at all). */
+function descriptiveFields(input: ClientMetadataInput, fail: Fail): Descriptive {
+  const result: Descriptive = {};
+  for (const field of DESCRIPTIVE_URL_FIELDS) {
+    const value = input[field];
+    if (value === undefined) continue;
+    const problem = typeof value === 'string' ? webUrlProblem(value) : 'must be a string';
+    if (problem === null) result[field] = value as string;
+    else fail(field, `${describeValue(value)}: ${problem}`);
+  }
+  if (input.contacts !== undefined) {
+    const contacts = input.contacts;
+    if (!Array.isArray(contacts)) fail('contacts', `${describeValue(contacts)}: must be an array of strings`);
+    else if (contacts.length > MAX_CONTACTS) fail('contacts', `must list at most ${MAX_CONTACTS} contacts, not ${contacts.length}`);
+    else {
+      let valid = true;
+      contacts.forEach((contact: unknown, i) => {
+        if (typeof contact !== 'string' || contact.trim() === '' || contact.length > MAX_CONTACT_LENGTH || CONTROL_CHARACTERS.test(contact)) {
+          fail(`contacts[${i}]`, `${describeValue(contact)}: must be a non-empty string of at most ${MAX_CONTACT_LENGTH} characters, without control characters`);
+          valid = false;
+        }
+      });
+      if (valid) result.contacts = [...(contacts as string[])];
+    }
+  }
+  for (const field of ['software_id', 'software_version'] as const) {
+    const value = input[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_SOFTWARE_LENGTH || CONTROL_CHARACTERS.test(value)) {
+      fail(field, `${describeValue(value)}: must be a non-empty string of at most ${MAX_SOFTWARE_LENGTH} characters, without control characters`);
+    } else result[field] = value;
+  }
+  if (input.application_type !== undefined) {
+    result.application_type = oneOf(input.application_type, APPLICATION_TYPES, 'web', 'application_type', fail);
+  }
+  return result;
+}
+
+/**
+ * Why `url` cannot be a descriptive URL (a page a person may be sent to, or an image shown), or
+ * null if it can: absolute https, or plain http to a loopback host only (as redirect URIs); no
+ * credentials, which would be shown to everyone, and no fragment.
+ */
+export function webUrlProblem(url: string): string | null {
+  if (url.length === 0) return 'must not be empty';
+  if (url.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain spaces or control characters';
+  if (url.includes('#')) return 'must not contain a fragment (#)';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an absolute https URL';
+  }
+  if (parsed.username !== '' || parsed.password !== '') return 'must not contain user credentials';
+  if (parsed.protocol === 'https:') return null;
+  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return null;
+  return 'must be an https URL (plain http only to loopback hosts: 127.0.0.1, [::1], localhost)';
+}
+
+/** `value` as JSON for a message, cut short when long. */
+export function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH)}... (${text.length} characters)` : text;
 }
 
 type Fail = (field: string, message: string) => void;

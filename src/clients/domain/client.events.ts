@@ -12,11 +12,16 @@ export const ClientEventType = {
   Deleted: 'ClientDeleted',
 } as const;
 
-/** First event of the stream. `secretDigest` is null for a public client. */
+/**
+ * First event of the stream. `secretDigest` is null for a public client. `registrationTokenDigest`
+ * is there only for a client registered with a registration access token (RFC 7592, dynamic
+ * registration): the digest of the token that lets the client read, update and delete itself.
+ */
 export interface ClientRegisteredData {
   clientId: string;
   metadata: ClientMetadata;
   secretDigest: string | null;
+  registrationTokenDigest?: string;
   [key: string]: unknown;
 }
 
@@ -71,6 +76,7 @@ export function parseClientEvent(event: Pick<RecordedEvent, 'type' | 'data'>): C
     case ClientEventType.Registered:
       if (!isObject(data['metadata'])) throw malformed('metadata');
       if (!(data['secretDigest'] === null || isDigest(data['secretDigest']))) throw malformed('secretDigest');
+      if (!(data['registrationTokenDigest'] === undefined || isDigest(data['registrationTokenDigest']))) throw malformed('registrationTokenDigest');
       return { type: event.type, data: data as ClientRegisteredData };
     case ClientEventType.Updated:
       if (!isObject(data['metadata'])) throw malformed('metadata');

@@ -24,11 +24,23 @@ const fold = (...events: RecordedEvent[]) => events.reduce(clientEvolver.evolve,
 describe('clientEvolver', () => {
   it('registers, updates, rotates and deletes', () => {
     const registered = recorded('ClientRegistered', { clientId: 'c1', metadata, secretDigest: 'd1' });
-    expect(fold(registered)).toEqual({ status: 'active', clientId: 'c1', metadata, secretDigest: 'd1' });
+    expect(fold(registered)).toEqual({ status: 'active', clientId: 'c1', metadata, secretDigest: 'd1', registrationTokenDigest: null });
     const renamed = recorded('ClientUpdated', { clientId: 'c1', metadata: { ...metadata, client_name: 'G2' } });
     const rotated = recorded('ClientSecretRotated', { clientId: 'c1', secretDigest: 'd2' });
     expect(fold(registered, renamed, rotated)).toMatchObject({ status: 'active', metadata: { client_name: 'G2' }, secretDigest: 'd2' });
     expect(fold(registered, rotated, recorded('ClientDeleted', { clientId: 'c1' }))).toEqual({ status: 'deleted', clientId: 'c1' });
+  });
+
+  it('keeps the registration token digest through updates and rotations; old events without one still load', () => {
+    const registered = recorded('ClientRegistered', { clientId: 'c1', metadata, secretDigest: 'd1', registrationTokenDigest: 'r1' });
+    const renamed = recorded('ClientUpdated', { clientId: 'c1', metadata: { ...metadata, client_name: 'G2' } });
+    const rotated = recorded('ClientSecretRotated', { clientId: 'c1', secretDigest: 'd2' });
+    expect(fold(registered, renamed, rotated)).toMatchObject({ status: 'active', secretDigest: 'd2', registrationTokenDigest: 'r1' });
+    const legacy = recorded('ClientRegistered', { clientId: 'c1', metadata: { ...metadata }, secretDigest: null });
+    expect(fold(legacy)).toMatchObject({ status: 'active', registrationTokenDigest: null });
+    expect(() => fold(recorded('ClientRegistered', { clientId: 'c1', metadata, secretDigest: null, registrationTokenDigest: '' }))).toThrow(
+      'ClientRegistered event without a valid registrationTokenDigest',
+    );
   });
 
   it('drops the secret when the client becomes public', () => {

@@ -6,7 +6,14 @@ import { ClientEventType, parseClientEvent } from './client.events.js';
 /** A client as its stream says: never registered, registered, or deleted for good. */
 export type ClientState =
   | { status: 'absent' }
-  | { status: 'active'; clientId: string; metadata: ClientMetadata; secretDigest: string | null }
+  | {
+      status: 'active';
+      clientId: string;
+      metadata: ClientMetadata;
+      secretDigest: string | null;
+      /** Digest of its RFC 7592 registration access token; null when it has none (not registered dynamically). */
+      registrationTokenDigest: string | null;
+    }
   | { status: 'deleted'; clientId: string };
 
 /** Left fold of a `client-<id>` stream. Events it does not recognise change nothing. */
@@ -17,7 +24,13 @@ export const clientEvolver: Evolver<ClientState> = {
     if (event === null) return state;
     switch (event.type) {
       case ClientEventType.Registered:
-        return { status: 'active', clientId: event.data.clientId, metadata: event.data.metadata, secretDigest: event.data.secretDigest };
+        return {
+          status: 'active',
+          clientId: event.data.clientId,
+          metadata: event.data.metadata,
+          secretDigest: event.data.secretDigest,
+          registrationTokenDigest: event.data.registrationTokenDigest ?? null,
+        };
       case ClientEventType.Updated:
         if (state.status !== 'active') return state;
         return {
