@@ -14,6 +14,7 @@ import type { MeshidConfig } from './config/meshid-config.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { RegistrationModule } from './registration/registration.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import type { OpenStorage } from './storage/open-storage.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -25,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
-      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule],
+      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule],
     };
   }
 }

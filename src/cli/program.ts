@@ -6,6 +6,7 @@ import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { EXPECTED_FORM, MeshidConfig } from '../config/meshid-config.js';
 import { registerKeyCommands } from '../keys/cli/keys.cli.js';
+import { registerInitialTokenCommands } from '../registration/cli/initial-tokens.cli.js';
 import { startServer } from '../server.js';
 import { registerImportTsidpCommand } from '../tsidp-import/import-tsidp.cli.js';
 
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
     });
 
   registerClientCommands(program);
+  registerInitialTokenCommands(program);
   registerKeyCommands(program);
   registerImportTsidpCommand(program);
   return program;
