@@ -7,7 +7,7 @@ import { FetchRefusal } from './fetch-refusal.js';
 import { allowedAddresses, type HostLookup, systemLookup } from './host-addresses.js';
 import { clientFromMetadataDocument } from './metadata-document-client.js';
 import { pinnedHttpsGet } from './pinned-https-get.js';
-import { ResolutionCache } from './resolution-cache.js';
+import { ExpiringCache } from '../../common/expiring-cache.js';
 
 export type MetadataDocumentResolution = { ok: true; client: RegisteredClient } | { ok: false; reason: string };
 
@@ -59,7 +59,7 @@ export class MetadataDocumentFetcher {
   private readonly maxBytes: number;
   private readonly maxConcurrentFetches: number;
   private readonly onUnexpectedError: (error: unknown) => void;
-  private readonly cache: ResolutionCache<MetadataDocumentResolution>;
+  private readonly cache: ExpiringCache<MetadataDocumentResolution>;
   private readonly inFlight = new Map<string, Promise<MetadataDocumentResolution>>();
 
   /** Throws a ConfigError naming clientIdMetadataCaFile if `extraCaPem` holds no valid certificate. */
@@ -74,7 +74,7 @@ export class MetadataDocumentFetcher {
     this.maxBytes = options.maxBytes ?? 5120;
     this.maxConcurrentFetches = options.maxConcurrentFetches ?? 32;
     this.onUnexpectedError = options.onUnexpectedError ?? (() => {});
-    this.cache = new ResolutionCache(options.maxEntries ?? 1000, this.now);
+    this.cache = new ExpiringCache(options.maxEntries ?? 1000, this.now);
   }
 
   /**

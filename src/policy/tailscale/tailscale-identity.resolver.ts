@@ -5,7 +5,7 @@ import { MeshidConfig } from '../../config/meshid-config.js';
 import type { Identity } from '../identity.js';
 import { IdentityUnavailableError, type IdentityResolver, type ResolverRequest } from '../identity-resolver.js';
 import { TrustedProxies, unmapIPv4 } from '../trusted-proxies.js';
-import { ExpiringCache } from './expiring-cache.js';
+import { ExpiringCache } from '../../common/expiring-cache.js';
 import { LocalApiClient } from './localapi-client.js';
 import { identityFromWhois, type RefusedWhois, type WhoisIdentityOptions } from './whois-identity.js';
 
@@ -47,8 +47,8 @@ export class TailscaleIdentityResolver implements IdentityResolver {
   ) {
     this.client = new LocalApiClient(config.tailscaleSocket, config.tailscaleTimeoutMs);
     this.identityOptions = { issuerHost: new URL(config.issuer).hostname, taggedNodes: config.taggedNodes };
-    this.answers = new ExpiringCache(WHOIS_CACHE_TTL_MS, WHOIS_CACHE_ENTRIES, now);
-    this.refusalsLogged = new ExpiringCache(WHOIS_CACHE_TTL_MS, WHOIS_CACHE_ENTRIES, now);
+    this.answers = new ExpiringCache(WHOIS_CACHE_ENTRIES, now);
+    this.refusalsLogged = new ExpiringCache(WHOIS_CACHE_ENTRIES, now);
   }
 
   async resolve(request: ResolverRequest): Promise<Identity | null> {
@@ -97,13 +97,13 @@ export class TailscaleIdentityResolver implements IdentityResolver {
       this.logger.warn(message);
       throw new IdentityUnavailableError('tailscale', message);
     }
-    this.answers.set(addr, outcome === null ? null : deepFreeze(outcome));
+    this.answers.set(addr, outcome === null ? null : deepFreeze(outcome), WHOIS_CACHE_TTL_MS);
     return outcome;
   }
 
   private noteRefusal(nodeId: string, reason: string): void {
     if (this.refusalsLogged.get(nodeId) !== undefined) return;
-    this.refusalsLogged.set(nodeId, true);
+    this.refusalsLogged.set(nodeId, true, WHOIS_CACHE_TTL_MS);
     this.logger.log(`refused: ${reason}`);
   }
 }

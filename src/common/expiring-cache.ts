@@ -1,10 +1,11 @@
 /**
- * A bounded least-recently-used map whose entries each have their own expiry (a document's
- * lifetime comes from its Cache-Control header; a failure's is fixed). Callers choose the URLs, so
- * the bound keeps a flood of distinct ones from growing memory: the least recently used entry goes
- * first. Expired entries are dropped when read or pushed out. The clock is injected.
+ * A bounded least-recently-used map whose entries each expire after their own lifetime: whois
+ * answers for a few seconds, client metadata documents for what their Cache-Control says. Keys
+ * come from outside (peer addresses, URLs), so the bound keeps a flood of distinct ones from
+ * growing memory; the least recently used entry goes first. Expired entries are dropped when read
+ * or pushed out. The clock is injected so tests need not wait.
  */
-export class ResolutionCache<V> {
+export class ExpiringCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
 
   constructor(
@@ -12,7 +13,7 @@ export class ResolutionCache<V> {
     private readonly now: () => number,
   ) {}
 
-  /** The live entry for `key`, wrapped so that a cached falsy value reads as a hit. */
+  /** The live entry for `key`, wrapped so that a cached null or undefined reads as a hit. */
   get(key: string): { value: V } | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
