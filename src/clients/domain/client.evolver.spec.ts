@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { type RecordedEvent, sequencePosition } from '#event-store';
+import type { RecordedEvent } from '#event-store';
+import { recordedEventsOf } from '../../common/event-sourcing/testing/recorded-events.js';
 import { type ClientMetadata, validateClientMetadata } from './client-metadata.js';
 import { MalformedClientEventError } from './client.events.js';
 import { clientEvolver } from './client.evolver.js';
@@ -8,17 +9,7 @@ const result = validateClientMetadata({ client_name: 'Grafana', redirect_uris: [
 if (!result.ok) throw new Error('fixture metadata is invalid');
 const metadata: ClientMetadata = result.metadata;
 
-let revision = 0n;
-const recorded = (type: string, data: Record<string, unknown>): RecordedEvent => ({
-  id: `id-${revision}`,
-  stream: 'client-c1',
-  revision,
-  position: sequencePosition(++revision),
-  type,
-  data,
-  metadata: {},
-  createdAt: new Date(0),
-});
+const recorded = recordedEventsOf('client-c1');
 const fold = (...events: RecordedEvent[]) => events.reduce(clientEvolver.evolve, clientEvolver.initial);
 
 describe('clientEvolver', () => {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { type RecordedEvent, sequencePosition } from '#event-store';
+import type { RecordedEvent } from '#event-store';
+import { recordedEventsOf } from '../../common/event-sourcing/testing/recorded-events.js';
 import { initialAccessTokenStream, isInitialAccessTokenId, newInitialAccessToken, parseInitialAccessToken } from './initial-access-token.js';
 import { MalformedInitialAccessTokenEventError } from './initial-access-token.events.js';
 import { checkInitialAccessToken, initialAccessTokenEvolver, type InitialAccessTokenState } from './initial-access-token.evolver.js';
 
-let revision = 0n;
-const recorded = (type: string, data: Record<string, unknown>): RecordedEvent => ({
-  id: `id-${revision}`,
-  stream: 'initial-access-token-t',
-  revision,
-  position: sequencePosition(++revision),
-  type,
-  data,
-  metadata: {},
-  createdAt: new Date(0),
-});
+const recorded = recordedEventsOf('initial-access-token-t');
 const fold = (...events: RecordedEvent[]) => events.reduce(initialAccessTokenEvolver.evolve, initialAccessTokenEvolver.initial);
 const issued = (maxUses = 2, expiresAt = 10_000) => recorded('InitialAccessTokenIssued', { tokenId: 't', digest: 'd', expiresAt, maxUses });
 const used = (clientId = 'c') => recorded('InitialAccessTokenUsed', { clientId });
