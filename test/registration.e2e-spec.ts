@@ -329,10 +329,8 @@ describe('/register/:clientId (RFC 7592)', () => {
 });
 
 describe('a dynamically registered client', () => {
-  it('signs a person in at once, with oauth4webapi (public client, PKCE)', async () => {
-    const registration = await register({ client_name: 'MCP client', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] });
-    expect(registration.status).toBe(201);
-    const clientId = registration.body!['client_id'] as string;
+  /** A login through /authorize with PKCE, as oauth4webapi drives it, and the code redeemed with `auth`. */
+  async function login(clientId: string, auth: oauth.ClientAuth, scope: string) {
     const options = { [oauth.allowInsecureRequests]: true };
     const as = await oauth.processDiscoveryResponse(new URL(meshid.issuer), await oauth.discoveryRequest(new URL(meshid.issuer), options));
     const client: oauth.Client = { client_id: clientId };
@@ -342,15 +340,22 @@ describe('a dynamically registered client', () => {
       client_id: clientId,
       redirect_uri: CALLBACK,
       response_type: 'code',
-      scope: 'openid email offline_access',
+      scope,
       code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
     })) url.searchParams.set(key, value);
     const redirect = await fetch(url, { redirect: 'manual' });
     expect(redirect.status).toBe(303);
     const params = oauth.validateAuthResponse(as, client, new URL(redirect.headers.get('location')!), oauth.expectNoState);
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, CALLBACK, verifier, options);
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, CALLBACK, verifier, options);
+    return oauth.processAuthorizationCodeResponse(as, client, response);
+  }
+
+  it('signs a person in at once, with oauth4webapi (public client, PKCE)', async () => {
+    const registration = await register({ client_name: 'MCP client', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] });
+    expect(registration.status).toBe(201);
+    const clientId = registration.body!['client_id'] as string;
+    const tokens = await login(clientId, oauth.None(), 'openid email offline_access');
     expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ aud: clientId, sub: 'dev:alice@example.com', email: 'alice@example.com' });
     expect(tokens.refresh_token).toBeDefined();
   });
@@ -359,23 +364,7 @@ describe('a dynamically registered client', () => {
     const { token } = await initialToken();
     const registration = await register({ redirect_uris: [CALLBACK] }, { token });
     const clientId = registration.body!['client_id'] as string;
-    const options = { [oauth.allowInsecureRequests]: true };
-    const as = await oauth.processDiscoveryResponse(new URL(meshid.issuer), await oauth.discoveryRequest(new URL(meshid.issuer), options));
-    const client: oauth.Client = { client_id: clientId };
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint!);
-    for (const [key, value] of Object.entries({
-      client_id: clientId,
-      redirect_uri: CALLBACK,
-      response_type: 'code',
-      scope: 'openid profile',
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    })) url.searchParams.set(key, value);
-    const redirect = await fetch(url, { redirect: 'manual' });
-    const params = oauth.validateAuthResponse(as, client, new URL(redirect.headers.get('location')!), oauth.expectNoState);
-    const auth = oauth.ClientSecretBasic(registration.body!['client_secret'] as string);
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, params, CALLBACK, verifier, options));
+    const tokens = await login(clientId, oauth.ClientSecretBasic(registration.body!['client_secret'] as string), 'openid profile');
     expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ aud: clientId });
   });
 });
