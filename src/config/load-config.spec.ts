@@ -134,9 +134,21 @@ describe('loadConfig', () => {
     [{ TSIDP_LOG: 'trace' }, 'logLevel (from TSIDP_LOG) = "trace"'],
     [{ MESHID_GRANTS_FILE: 'no-such-grants.json' }, 'grantsFile (MESHID_GRANTS_FILE): '],
     [{ MESHID_GRANTS_FILE: '.' }, 'grantsFile (MESHID_GRANTS_FILE): '],
+    [{ MESHID_CLIENT_ID_METADATA_DOCUMENTS: 'sometimes' }, 'clientIdMetadataDocuments (from MESHID_CLIENT_ID_METADATA_DOCUMENTS) = "sometimes": expected true or false'],
+    [{ MESHID_CLIENT_ID_METADATA_PRIVATE_HOSTS: 'ok.example,not a host' }, 'clientIdMetadataPrivateHosts (from MESHID_CLIENT_ID_METADATA_PRIVATE_HOSTS)'],
+    [{ MESHID_CLIENT_ID_METADATA_PRIVATE_HOSTS: 'Upper.Example' }, 'expected a comma-separated list of lower-case host names'],
+    [{ MESHID_CLIENT_ID_METADATA_CA_FILE: 'no-such-ca.pem' }, 'clientIdMetadataCaFile (from MESHID_CLIENT_ID_METADATA_CA_FILE): cannot read'],
+    [{ MESHID_CLIENT_ID_METADATA_CA_FILE: '.' }, 'clientIdMetadataCaFile (from MESHID_CLIENT_ID_METADATA_CA_FILE): cannot read'],
   ])('refuses %j naming the key and the expected form', (env, message) => {
     const problems = configProblems(() => load(env));
     expect(problems.join('\n')).toContain(message);
+  });
+
+  it('reads the metadata-document CA file at start, relative to the working directory, and refuses one without certificates', () => {
+    writeFileSync(join(dir, 'not-a-ca.pem'), 'just text\n');
+    expect(configProblems(() => load({ MESHID_CLIENT_ID_METADATA_CA_FILE: 'not-a-ca.pem' })).join('\n')).toContain(
+      'clientIdMetadataCaFile (from MESHID_CLIENT_ID_METADATA_CA_FILE): holds no PEM certificate',
+    );
   });
 
   it('reports every bad key at once', () => {

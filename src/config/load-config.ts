@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { validateSync } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
+import { readExtraCaFile, trustedCertificates } from '../clients/metadata-documents/extra-ca.js';
 import { GrantsFile } from '../policy/capabilities/grants-file.js';
 import { ConfigError } from './config-error.js';
 import {
@@ -67,6 +68,11 @@ export function loadConfig(input: ConfigInput): LoadedConfig {
     config.grantsFile = resolve(input.cwd, config.grantsFile);
     problems.push(...grantsFileProblems(config.grantsFile));
   }
+  if (typeof config.clientIdMetadataCaFile === 'string' && config.clientIdMetadataCaFile.trim() !== '') {
+    config.clientIdMetadataCaFile = resolve(input.cwd, config.clientIdMetadataCaFile);
+    const where = describeOrigin('clientIdMetadataCaFile', origin('clientIdMetadataCaFile'));
+    problems.push(...caFileProblems(config.clientIdMetadataCaFile).map((problem) => problem.replace(/^clientIdMetadataCaFile/, where)));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (config.devIdentity !== undefined && !config.identity.includes('dev')) config.identity = ['dev', ...config.identity];
@@ -82,6 +88,17 @@ export function loadConfig(input: ConfigInput): LoadedConfig {
 function grantsFileProblems(path: string): readonly string[] {
   try {
     GrantsFile.open(path, { warn: () => undefined, error: () => undefined });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+/** The extra CA file of metadata-document fetches is read and parsed at start, like the grants file. */
+function caFileProblems(path: string): readonly string[] {
+  try {
+    trustedCertificates(readExtraCaFile(path));
     return [];
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
