@@ -267,7 +267,8 @@ describe('/register/:clientId (RFC 7592)', () => {
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.body).toMatchObject({ client_id: clientId, client_name: 'Wiki', logo_uri: 'https://wiki.example.com/logo.png', registration_client_uri: `${meshid.issuer}${uri}` });
     expect(answer.body).not.toHaveProperty('client_secret');
-    expect(answer.body).not.toHaveProperty('registration_access_token');
+    // RFC 7592 §3: the token is in every client information response; meshid does not rotate it.
+    expect(answer.body).toHaveProperty('registration_access_token', accessToken);
   });
 
   it('refuses a wrong token, an unknown client and an administrator-made client alike', async () => {

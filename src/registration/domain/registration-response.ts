@@ -9,8 +9,8 @@ export interface RegistrationResponseInput {
   registrationClientUri: string;
   /** Only in the registration response: the plaintext secret is never stored. */
   clientSecret?: string;
-  /** Only in the registration response: the plaintext token is never stored. */
-  registrationAccessToken?: string;
+  /** The token the client manages its registration with (RFC 7592 §3: in every response). */
+  registrationAccessToken: string;
 }
 
 /**
@@ -27,7 +27,7 @@ export function registrationResponse(input: RegistrationResponseInput): Record<s
     client_id_issued_at: Math.floor(input.registeredAt.getTime() / 1000),
     // meshid's secrets do not expire (they are rotated by an administrator); 0 says so (RFC 7591 §3.2.1).
     ...(input.clientSecret !== undefined && isConfidential(metadata.token_endpoint_auth_method) ? { client_secret_expires_at: 0 } : {}),
-    ...(input.registrationAccessToken === undefined ? {} : { registration_access_token: input.registrationAccessToken }),
+    registration_access_token: input.registrationAccessToken,
     registration_client_uri: input.registrationClientUri,
     client_name: metadata.client_name,
     redirect_uris: metadata.redirect_uris,

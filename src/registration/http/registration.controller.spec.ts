@@ -169,7 +169,7 @@ describe('RegistrationController /register/:clientId', () => {
     const body = await call('GET');
     expect(body).toMatchObject({ client_id: clientId, client_uri: 'https://app.example.com' });
     expect(body).not.toHaveProperty('client_secret');
-    expect(body).not.toHaveProperty('registration_access_token');
+    expect(body).toHaveProperty('registration_access_token', expect.any(String));
   });
 
   it('answers one and the same 401 for a wrong token, an unknown client and a malformed id', async () => {

@@ -73,9 +73,10 @@ export class RegistrationController {
 
   @Get('register/:clientId')
   async read(@Param('clientId') clientId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    const managed = await this.access.authorize(clientId, bearerToken(request));
+    const token = bearerToken(request);
+    const managed = await this.access.authorize(clientId, token);
     reply.headers(NO_STORE);
-    return this.information(clientId, managed);
+    return this.information(clientId, managed, token);
   }
 
   /**
@@ -84,7 +85,8 @@ export class RegistrationController {
    */
   @Put('register/:clientId')
   async update(@Param('clientId') clientId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    const managed = await this.access.authorize(clientId, bearerToken(request));
+    const token = bearerToken(request);
+    const managed = await this.access.authorize(clientId, token);
     const body = jsonBody(request);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new OAuthError('invalid_request', 'the body must be a JSON object of client metadata (RFC 7592 §2.2)');
     const fields = body as Record<string, unknown>;
@@ -116,7 +118,7 @@ export class RegistrationController {
     });
     await this.settle(result.position);
     reply.headers(NO_STORE);
-    return this.information(clientId, { ...managed, client: { ...managed.client, metadata: result.metadata } });
+    return this.information(clientId, { ...managed, client: { ...managed.client, metadata: result.metadata } }, token);
   }
 
   /** RFC 7592 §2.3: the client is deleted for good; its id is never reused. */
@@ -155,8 +157,19 @@ export class RegistrationController {
     return { kind: 'identity', subject: identity.subject };
   }
 
-  private information(clientId: string, managed: ManagedClient): Record<string, unknown> {
-    return registrationResponse({ clientId, metadata: managed.client.metadata, registeredAt: managed.registeredAt, registrationClientUri: this.clientUri(clientId) });
+  /**
+   * RFC 7592 §3 requires the registration access token in every client information response.
+   * Only its digest is stored, so the answer carries the token the request presented, which was
+   * just checked and stays valid (meshid does not rotate it).
+   */
+  private information(clientId: string, managed: ManagedClient, registrationAccessToken: string): Record<string, unknown> {
+    return registrationResponse({
+      clientId,
+      metadata: managed.client.metadata,
+      registeredAt: managed.registeredAt,
+      registrationClientUri: this.clientUri(clientId),
+      registrationAccessToken,
+    });
   }
 
   private managementError(error: unknown): unknown {
