@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 // without ever registering. The document is served over real TLS by a local server; the
 // operator settings allow its host (localhost) and trust its test CA.
 const CALLBACK = 'http://127.0.0.1/callback';
+const LOGGED_OUT = 'http://127.0.0.1:9999/logged-out';
 
 let documents: MetadataServer;
 let meshid: TestServer;
@@ -23,7 +24,7 @@ let clientId: string;
 beforeAll(async () => {
   documents = await MetadataServer.start();
   clientId = documents.url('/mcp-client.json');
-  documents.json('/mcp-client.json', { client_id: clientId, client_name: 'Some MCP client', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'] });
+  documents.json('/mcp-client.json', { client_id: clientId, client_name: 'Some MCP client', redirect_uris: [CALLBACK], post_logout_redirect_uris: [LOGGED_OUT], grant_types: ['authorization_code', 'refresh_token'] });
   documents.json('/copied.json', { client_id: clientId, redirect_uris: [CALLBACK] });
   documents.json('/with-secret.json', { client_id: documents.url('/with-secret.json'), client_secret: 'x', redirect_uris: [CALLBACK] });
   caDir = mkdtempSync(join(tmpdir(), 'meshid-cimd-ca-'));
@@ -80,6 +81,15 @@ describe('a client identified by its metadata document URL', () => {
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     // Fetched once, then cached.
     expect(documents.hitsOf('/mcp-client.json')).toBe(1);
+  });
+
+  it('is sent back to a post-logout redirect URI its document lists, and to no other', async () => {
+    const endSession = (uri: string) =>
+      fetch(`${meshid.issuer}/end-session?${new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: uri, state: 'bye' })}`, { redirect: 'manual' });
+    const listed = await endSession(LOGGED_OUT);
+    expect(listed.status).toBe(303);
+    expect(listed.headers.get('location')).toBe(`${LOGGED_OUT}?state=bye`);
+    expect((await endSession('https://attacker.example/bye')).status).toBe(400);
   });
 
   it('answers prompt=none with consent_required: nobody said yes to it', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ClientDirectory } from '../../clients/read-model/client-directory.js';
+import { ClientLookup } from '../../clients/client-lookup.js';
 import { ID_TOKEN_ALGS } from '../../clients/domain/client-metadata.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import type { JwtPayload } from '../../keys/domain/compact-jws.js';
@@ -33,7 +33,7 @@ const FORWARDED = ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'st
 @Controller()
 export class EndSessionController {
   constructor(
-    private readonly clients: ClientDirectory,
+    private readonly clients: ClientLookup,
     private readonly ring: KeyRing,
     private readonly config: MeshidConfig,
     private readonly sessions: BrowserSessions,
@@ -74,7 +74,7 @@ export class EndSessionController {
     const postLogout = params.get('post_logout_redirect_uri');
     if (postLogout !== undefined) {
       if (clientId === undefined) return refuse('post_logout_redirect_uri needs client_id or id_token_hint.');
-      const client = this.clients.find(clientId);
+      const { client } = await this.clients.find(clientId);
       if (client === undefined) return refuse('The client is not known.');
       if (!client.metadata.post_logout_redirect_uris.includes(postLogout)) {
         return refuse('The post_logout_redirect_uri is not registered for this client.');
