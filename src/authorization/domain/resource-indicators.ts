@@ -1,3 +1,5 @@
+import { readAbsoluteUrl } from '../../common/absolute-url.js';
+
 /**
  * Resource indicators (RFC 8707): the protected resources a client asks an access token for, at
  * /authorize and /token. They bind the access token's audience; the ID token never carries them.
@@ -5,21 +7,11 @@
 
 /** More than this many in one request is refused: each costs a policy check and a token claim. */
 export const MAX_RESOURCES = 10;
-const MAX_LENGTH = 2000;
 
 /** Why `value` cannot be a resource indicator, or null if it can (RFC 8707 §2). */
 export function resourceIndicatorProblem(value: string): string | null {
-  if (value.length > MAX_LENGTH) return `is longer than ${MAX_LENGTH} characters`;
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) return 'must not contain spaces or control characters';
-  if (value.includes('#')) return 'must not contain a fragment (#)';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute URI';
-  }
-  if (url.username !== '' || url.password !== '') return 'must not contain user credentials';
-  return null;
+  const read = readAbsoluteUrl(value);
+  return read.ok ? null : read.problem;
 }
 
 export type ResourceIndicators = { ok: true; resources: string[] } | { ok: false; description: string };

@@ -1,3 +1,4 @@
+import { readAbsoluteUrl } from '../../common/absolute-url.js';
 import { isLoopbackHost, redirectUriProblem } from './redirect-uri.js';
 
 /** RFC 8693's grant type. */
@@ -59,7 +60,6 @@ export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_REFRESH_TOKEN_TTL_SECONDS = 366 * 24 * 3600;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const MAX_URL_LENGTH = 2000;
 const MAX_CONTACTS = 10;
 const MAX_CONTACT_LENGTH = 320;
 const MAX_SOFTWARE_LENGTH = 200;
@@ -214,17 +214,9 @@ function descriptiveFields(input: ClientMetadataInput, fail: Fail): Descriptive 
  * credentials, which would be shown to everyone, and no fragment.
  */
 export function webUrlProblem(url: string): string | null {
-  if (url.length === 0) return 'must not be empty';
-  if (url.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain spaces or control characters';
-  if (url.includes('#')) return 'must not contain a fragment (#)';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'must be an absolute https URL';
-  }
-  if (parsed.username !== '' || parsed.password !== '') return 'must not contain user credentials';
+  const read = readAbsoluteUrl(url);
+  if (!read.ok) return read.problem;
+  const parsed = read.url;
   if (parsed.protocol === 'https:') return null;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return null;
   return 'must be an https URL (plain http only to loopback hosts: 127.0.0.1, [::1], localhost)';

@@ -1,3 +1,5 @@
+import { readAbsoluteUrl } from '../../common/absolute-url.js';
+
 /**
  * Redirect-URI rules (RFC 6749 §3.1.2, RFC 8252 for native apps, OAuth 2.0 Security BCP §4.1).
  * A redirect URI is where an authorization code is delivered, so a bad one leaks codes: these
@@ -7,8 +9,6 @@
 
 /** Schemes that run code or read local data in a browser: never a redirect target. */
 const DANGEROUS_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'filesystem:', 'about:', 'view-source:']);
-
-const MAX_LENGTH = 2000;
 
 /** 127.0.0.0/8, `[::1]` and `localhost`: the hosts plain http may be used with (RFC 8252 §7.3). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -22,18 +22,10 @@ export function isLoopbackHost(hostname: string): boolean {
  * reach non-loopback hosts (an explicit per-client opt-in, for lab tailnets without TLS).
  */
 export function redirectUriProblem(uri: string, allowInsecureHttp: boolean): string | null {
-  if (uri.length === 0) return 'must not be empty';
-  if (uri.length > MAX_LENGTH) return `must be at most ${MAX_LENGTH} characters`;
-  if (/[\s\u0000-\u001f\u007f]/.test(uri)) return 'must not contain spaces or control characters';
-  if (uri.includes('#')) return 'must not contain a fragment (#)';
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'must be an absolute URI (scheme:...)';
-  }
+  const read = readAbsoluteUrl(uri);
+  if (!read.ok) return read.problem;
+  const url = read.url;
   if (DANGEROUS_SCHEMES.has(url.protocol)) return `scheme "${url.protocol}" is not allowed`;
-  if (url.username !== '' || url.password !== '') return 'must not contain user credentials';
   if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:') {
     if (isLoopbackHost(url.hostname) || allowInsecureHttp) return null;

@@ -39,7 +39,7 @@ describe('isClientIdUrl', () => {
     ['https://app.example.com/a\\..\\client.json', 'backslashes'],
     ['https://0x7f.1/client.json', 'canonical form (https://127.0.0.1/client.json)'],
     ['https://exa mple.com/client.json', 'spaces'],
-    ['https://[::1/client.json', 'valid URL'],
+    ['https://[::1/client.json', 'valid absolute URI'],
     [`https://app.example.com/${'a'.repeat(1990)}`, 'at most 2000 characters'],
   ])('refuses %s', (clientId, problem) => {
     expect(clientIdUrlProblem(clientId)).toContain(problem);
