@@ -17,7 +17,9 @@ import { TokenExchange } from './issuance/token-exchange.service.js';
 import { TokenGrants } from './issuance/token-grants.service.js';
 import { TokenMinter } from './issuance/token-minter.js';
 import { TokenResponseBuilder } from './issuance/token-response.js';
+import { GrantDirectory } from './read-model/grant-directory.js';
 import { GrantLookup } from './read-model/grant-lookup.js';
+import { GrantsProjection } from './read-model/grants.projection.js';
 import { RevokedGrants } from './read-model/revoked-grants.js';
 import { RevokedGrantsProjection } from './read-model/revoked-grants.projection.js';
 
@@ -43,7 +45,9 @@ import { RevokedGrantsProjection } from './read-model/revoked-grants.projection.
     GrantLookup,
     RevokedGrants,
     RevokedGrantsProjection,
+    GrantsProjection,
+    GrantDirectory,
   ],
-  exports: [AccessTokenVerifier, RevokedGrants],
+  exports: [AccessTokenVerifier, RevokedGrants, GrantDirectory, GrantLookup],
 })
 export class TokensModule {}
