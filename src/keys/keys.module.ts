@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { EnsureSigningKeysHandler } from './commands/ensure-signing-keys.handler.js';
 import { ImportSigningKeyHandler } from './commands/import-signing-key.handler.js';
+import { RetireSigningKeyHandler } from './commands/retire-signing-key.handler.js';
 import { RotateSigningKeysHandler } from './commands/rotate-signing-keys.handler.js';
 import { SigningKeysWriter } from './commands/signing-keys.writer.js';
 import { MeshidConfig } from '../config/meshid-config.js';
@@ -25,6 +26,7 @@ import { SigningKeysQuery } from './read-model/signing-keys.query.js';
     SigningKeysWriter,
     EnsureSigningKeysHandler,
     RotateSigningKeysHandler,
+    RetireSigningKeyHandler,
     ImportSigningKeyHandler,
     SigningKeysQuery,
     KeyRing,

@@ -4,6 +4,7 @@ import { Clock } from '../../common/clock.js';
 import { appendDecision, type CommandContext, loadAggregate } from '../../common/event-sourcing/aggregate-stream.js';
 import { KeyEncryption } from '../../crypto/key-encryption.js';
 import { type ImportedSigningKey, importKeyEvents } from '../domain/key-import.js';
+import { type RetirementRequest, retirementEvents, retirementNeedsNewKey } from '../domain/key-retirement.js';
 import { exportPrivateKey, generateSigningKey } from '../domain/key-material.js';
 import {
   decisionEvents,
@@ -62,6 +63,18 @@ export class SigningKeysWriter {
   async importKey(key: ImportedSigningKey, context: CommandContext): Promise<SigningKeysOutcome> {
     const material: NewKeyMaterial = { kid: key.kid, publicJwk: key.publicJwk, privateKey: this.encryption.seal(exportPrivateKey(key.privateKey), key.kid) };
     return this.appendDecided(context, async (state, now) => importKeyEvents(state, key.alg, material, now, this.policy));
+  }
+
+  /**
+   * Retires a key now (see `retirementEvents`), generating its successor when none is pending.
+   * Throws UnknownSigningKeyError for a kid that was never generated.
+   */
+  async retire(request: RetirementRequest, context: CommandContext): Promise<SigningKeysOutcome> {
+    return this.appendDecided(context, async (state, now) => {
+      const key = state.keys[request.kid];
+      const replacement = key !== undefined && retirementNeedsNewKey(state, request.kid) ? await this.newKey(key.alg) : undefined;
+      return retirementEvents(state, request, now, this.policy, replacement);
+    });
   }
 
   /** The load, decide, append-at-the-loaded-revision loop of the gate above; `decide` may run once per attempt. */

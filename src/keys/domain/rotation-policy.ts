@@ -149,11 +149,14 @@ export function decisionEvents(decision: KeyDecision, now: number, policy: Rotat
   return events;
 }
 
-/** The keys in JWKS at `now`: pending and active ones, and retired ones until `unpublishAfter`. */
+/** Whether a key is in JWKS at `now`: pending and active keys are, retired ones until `unpublishAfter`. */
+export function publishedAt(key: { status: SigningKeyStatus; unpublishAfter?: string | null }, now: number): boolean {
+  return key.status !== 'retired' || (typeof key.unpublishAfter === 'string' && now < Date.parse(key.unpublishAfter));
+}
+
+/** The keys in JWKS at `now`. */
 export function publishedKeys(state: SigningKeysState, now: number): SigningKeyRecord[] {
-  return Object.values(state.keys).filter(
-    (key) => key.status !== 'retired' || (key.unpublishAfter !== undefined && now < Date.parse(key.unpublishAfter)),
-  );
+  return Object.values(state.keys).filter((key) => publishedAt(key, now));
 }
 
 /** When the policy next has something to do (an activation or a rotation falls due). */
