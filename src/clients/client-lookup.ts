@@ -38,6 +38,16 @@ export class ClientLookup {
   }
 
   /**
+   * Whether tokens issued to `clientId` may still be honoured: it is registered (not deleted), or
+   * it is a metadata-document client while those are on. Answered from memory, for the hot path;
+   * whether the document still resolves is asked again when the client next authenticates.
+   */
+  stillServes(clientId: string): boolean {
+    if (this.directory.find(clientId) !== undefined) return true;
+    return this.documents !== null && isClientIdUrl(clientId);
+  }
+
+  /**
    * Whether the client was described by a metadata document rather than registered, so its
    * metadata is its author's say-so. Registered ids can hold neither `:` nor `/` (assertClientId).
    */

@@ -8,7 +8,6 @@ import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { parseRefreshToken } from '../domain/refresh-token.js';
 import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
-import { RevokedGrants } from '../read-model/revoked-grants.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { NO_STORE, formParameters } from './form-parameters.js';
 import { asOAuthEndpoint } from './oauth-endpoint.js';
@@ -18,8 +17,8 @@ const INACTIVE: Introspection = { active: false };
 
 /**
  * `POST /introspect` (RFC 7662), for confidential clients. Access tokens: any authenticated
- * client may ask (resource servers are clients too), answered from the signature and the
- * in-memory revoked set, no read. Refresh tokens: only the client they were issued to, answered
+ * client may ask (resource servers are clients too), answered from memory
+ * (AccessTokenVerifier.inForce), no read. Refresh tokens: only the client they were issued to, answered
  * from the grant's stream. Anything else, or anything not currently valid: `{active: false}`.
  */
 @Controller('introspect')
@@ -27,7 +26,6 @@ export class IntrospectionController {
   constructor(
     private readonly authenticator: ClientAuthenticator,
     private readonly verifier: AccessTokenVerifier,
-    private readonly revoked: RevokedGrants,
     private readonly grants: GrantLookup,
     private readonly hasher: SecretHasher,
     private readonly clock: Clock,
@@ -49,8 +47,8 @@ export class IntrospectionController {
   }
 
   private async accessToken(token: string): Promise<Introspection> {
-    const claims = this.verifier.verify(token);
-    if (claims === null || this.revoked.has(claims.gid)) return INACTIVE;
+    const { claims } = this.verifier.inForce(token);
+    if (claims === null) return INACTIVE;
     const { client_id, sub, scope, exp, iat, iss, jti, aud, act } = claims;
     return { active: true, client_id, sub, scope, exp, iat, iss, jti, aud, ...(act !== undefined ? { act } : {}), token_type: 'Bearer' };
   }

@@ -5,22 +5,26 @@ import { PolicyService } from '../../policy/policy.service.js';
 import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
 import { claimsForScope } from '../issuance/claims-by-scope.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
-import { RevokedGrants } from '../read-model/revoked-grants.js';
 import { bearerToken, invalidToken } from './bearer-token.js';
 import { NO_STORE } from './form-parameters.js';
 import { asOAuthEndpoint } from './oauth-endpoint.js';
 
+const NOT_IN_FORCE = {
+  invalid: 'the access token is invalid or has expired',
+  revoked: 'the access token has been revoked',
+  client_gone: 'the client the access token was issued to no longer exists',
+} as const;
+
 /**
  * `GET`/`POST /userinfo` (OIDC Core §5.3): the claims the token's scope releases, from the
  * grant's identity snapshot, so `sub` and every claim agree with the ID token, plus the extra
- * claims of the capability rules that say `includeInUserInfo`, evaluated now. A revoked grant
- * is refused from memory first, then on the grant's own stream (which is read for the claims).
+ * claims of the capability rules that say `includeInUserInfo`, evaluated now. A token no longer
+ * in force is refused from memory first, then on the grant's own stream (which is read for the claims).
  */
 @Controller('userinfo')
 export class UserinfoController {
   constructor(
     private readonly verifier: AccessTokenVerifier,
-    private readonly revoked: RevokedGrants,
     private readonly grants: GrantLookup,
     private readonly policy: PolicyService,
   ) {}
@@ -38,9 +42,8 @@ export class UserinfoController {
 
   private userinfo(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
     return asOAuthEndpoint(async () => {
-      const claims = this.verifier.verify(bearerToken(request));
-      if (claims === null) throw invalidToken('the access token is invalid or has expired');
-      if (this.revoked.has(claims.gid)) throw invalidToken('the access token has been revoked');
+      const { claims, ...check } = this.verifier.inForce(bearerToken(request));
+      if (claims === null) throw invalidToken(NOT_IN_FORCE['problem' in check ? check.problem : 'invalid']);
       const scope = claims.scope.split(' ').filter(Boolean);
       if (!scope.includes('openid')) {
         const challenge = 'Bearer realm="meshid", error="insufficient_scope", scope="openid"';

@@ -8,7 +8,6 @@ import { ExchangeTokenCommand } from '../commands/exchange-token.command.js';
 import { TokenExchangeRefusedError } from '../domain/grant.errors.js';
 import type { FormParameters } from '../http/form-parameters.js';
 import { readTokenExchangeRequest, TOKEN_TYPE } from '../http/token-exchange-request.js';
-import { RevokedGrants } from '../read-model/revoked-grants.js';
 import { AccessTokenVerifier, type AccessTokenClaims } from './access-token-verifier.js';
 import { actorClaimFor, delegationDepth, MAX_DELEGATION_DEPTH } from './actor-claim.js';
 import { TokenMinter } from './token-minter.js';
@@ -37,7 +36,6 @@ export class TokenExchange {
   constructor(
     private readonly commands: CommandBus,
     private readonly verifier: AccessTokenVerifier,
-    private readonly revoked: RevokedGrants,
     private readonly minter: TokenMinter,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
@@ -83,11 +81,11 @@ export class TokenExchange {
     return { access_token: token, issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: expiresAt - now, scope: scope.join(' ') };
   }
 
-  /** A meshid access token that verifies, has not expired and whose grant is not revoked. */
+  /** A meshid access token in force: it verifies, has not expired, its grant and client live on. */
   private liveToken(token: string, parameter: string): AccessTokenClaims {
-    const claims = this.verifier.verify(token);
-    if (claims === null) throw new OAuthError('invalid_grant', `${parameter} is not a valid, unexpired meshid access token`);
-    if (this.revoked.has(claims.gid)) throw new OAuthError('invalid_grant', `${parameter} has been revoked`);
-    return claims;
+    const checked = this.verifier.inForce(token);
+    if (checked.claims !== null) return checked.claims;
+    const why = { invalid: 'is not a valid, unexpired meshid access token', revoked: 'has been revoked', client_gone: 'was issued to a client that no longer exists' };
+    throw new OAuthError('invalid_grant', `${parameter} ${why[checked.problem]}`);
   }
 }

@@ -7,11 +7,19 @@ import { exportPrivateKey, generateSigningKey, type GeneratedKey } from '../../k
 import type { SigningAlg } from '../../keys/domain/signing-keys.events.js';
 import { KeyRing } from '../../keys/read-model/key-ring.js';
 import type { SigningKeysQuery } from '../../keys/read-model/signing-keys.query.js';
+import type { ClientLookup } from '../../clients/client-lookup.js';
+import type { RevokedGrants } from '../read-model/revoked-grants.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { claimsForScope } from './claims-by-scope.js';
 import { TokenMinter, tokenHash } from './token-minter.js';
 
 const ISSUER = 'https://idp.example.ts.net';
+/** Revoked grant ids and registered client ids, as the in-memory read models would hold them. */
+const revokedIds = new Set<string>(['g-revoked']);
+const clientIds = new Set<string>(['c']);
+const revoked = { has: (id: string) => revokedIds.has(id) } as RevokedGrants;
+const clients = { stillServes: (id: string) => clientIds.has(id) } as ClientLookup;
+const verifierOf = (ring: KeyRing, clock: FixedClock, config: MeshidConfig) => new AccessTokenVerifier(ring, clock, config, revoked, clients);
 const claims = { name: 'Alice', preferred_username: 'alice', picture: 'https://p/a.png', email: 'alice@example.com', email_verified: true, groups: ['admins'] };
 
 describe('claims by scope', () => {
@@ -79,16 +87,28 @@ describe('token minting', () => {
   });
 
   it('verifies its access tokens, and refuses expired, foreign-issuer and ID tokens', async () => {
-    const verifier = new AccessTokenVerifier(ring, clock, config);
+    const verifier = verifierOf(ring, clock, config);
     const token = minter.accessToken({ grantId: 'g2', clientId: 'c', subject: 's', scope: ['openid'], audience: [] });
     expect(verifier.verify(token)).toMatchObject({ gid: 'g2', client_id: 'c', sub: 's', scope: 'openid' });
     const idToken = minter.idToken({ clientId: 'c', subject: 's', alg: 'RS256', scope: ['openid'], claims: {}, authTime: 1, nonce: null, extraClaims: {}, accessToken: token });
     expect(verifier.verify(idToken)).toBeNull();
     expect(verifier.verify('not.a.jwt')).toBeNull();
-    const other = new AccessTokenVerifier(ring, clock, Object.assign(new MeshidConfig(), { issuer: 'https://other.example' }));
+    const other = verifierOf(ring, clock, Object.assign(new MeshidConfig(), { issuer: 'https://other.example' }));
     expect(other.verify(token)).toBeNull();
     const later = new FixedClock(clock.now() + 301_000);
-    expect(new AccessTokenVerifier(ring, later, config).verify(token)).toBeNull();
+    expect(verifierOf(ring, later, config).verify(token)).toBeNull();
+  });
+
+  it('holds a token in force only while its grant is unrevoked and its client still exists', () => {
+    const verifier = verifierOf(ring, clock, config);
+    const live = minter.accessToken({ grantId: 'g4', clientId: 'c', subject: 's', scope: [], audience: [] });
+    expect(verifier.inForce(live).claims).toMatchObject({ gid: 'g4' });
+    expect(verifier.inForce('not.a.jwt')).toEqual({ claims: null, problem: 'invalid' });
+    const ofRevoked = minter.accessToken({ grantId: 'g-revoked', clientId: 'c', subject: 's', scope: [], audience: [] });
+    expect(verifier.inForce(ofRevoked)).toEqual({ claims: null, problem: 'revoked' });
+    const ofDeleted = minter.accessToken({ grantId: 'g5', clientId: 'deleted', subject: 's', scope: [], audience: [] });
+    expect(verifier.verify(ofDeleted)).not.toBeNull();
+    expect(verifier.inForce(ofDeleted)).toEqual({ claims: null, problem: 'client_gone' });
   });
 
   it('signs access tokens with the configured alg and lifetime, for every client', async () => {
@@ -97,7 +117,7 @@ describe('token minting', () => {
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: keys.get('ES256')!.kid, typ: 'at+jwt' });
     const { payload } = await jwtVerify(token, jwks(), { issuer: ISSUER, typ: 'at+jwt', currentDate: at() });
     expect(payload.exp! - payload.iat!).toBe(600);
-    expect(new AccessTokenVerifier(ring, clock, es256).verify(token)).toMatchObject({ gid: 'g3', scope: '' });
+    expect(verifierOf(ring, clock, es256).verify(token)).toMatchObject({ gid: 'g3', scope: '' });
   });
 
   it('never lets an identity claim stand in for a registered claim', async () => {
