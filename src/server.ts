@@ -3,6 +3,7 @@ import type { ServerOptions } from 'node:https';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { serveOpenApi } from './admin/http/openapi.js';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, refuseEncodedBodies } from './common/http/fastify-errors.js';
 import { installPublicCors } from './common/http/public-cors.js';
@@ -61,6 +62,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
     storage.readModels.close();
     throw error;
   }
+  serveOpenApi(app, config.issuer);
   if (options.handleSignals) exitOnSignals(app, logger);
   try {
     await app.listen({ port: config.port, host: config.host });

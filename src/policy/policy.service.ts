@@ -63,6 +63,11 @@ export class PolicyService {
     return this.capabilities.decide(this.rulesOf(recordedIdentityOf(identity))).allowDcr;
   }
 
+  /** Whether the identity's rules say `allow_admin_ui`: it may use the admin API and web UI. */
+  mayAdminister(identity: Identity): boolean {
+    return this.capabilities.decide(this.rulesOf(recordedIdentityOf(identity))).allowAdminUi;
+  }
+
   /**
    * Who the grant's person is now, for a refresh. A tailnet identity is asked about again by its
    * node's address: a node removed from the tailnet, or now belonging to someone else, ends the

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { type FieldProblem, HttpProblem } from './http-problem.js';
 import { OAuthError, type OAuthErrorCode } from './oauth-error.js';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
@@ -22,14 +23,21 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, error, description, headers } = this.describe(exception, request);
+    const { status, error, description, headers, fields } = this.describe(exception, request);
     reply
       .status(status)
       .headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json', ...headers })
-      .send({ error, error_description: description });
+      .send({ error, error_description: description, ...(fields.length > 0 ? { fields } : {}) });
   }
 
-  private describe(exception: unknown, request: FastifyRequest) {
+  private describe(exception: unknown, request: FastifyRequest): { status: number; error: string; description: string; headers: Readonly<Record<string, string>>; fields: readonly FieldProblem[] } {
+    if (exception instanceof HttpProblem) {
+      return { status: exception.status, error: exception.code, description: exception.description, headers: exception.headers, fields: exception.fields };
+    }
+    return { fields: [], ...this.describeOther(exception, request) };
+  }
+
+  private describeOther(exception: unknown, request: FastifyRequest) {
     if (exception instanceof OAuthError) {
       return { status: exception.status, error: exception.error, description: exception.description, headers: exception.headers };
     }
