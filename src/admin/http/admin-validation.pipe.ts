@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AdminApiError, type FieldProblem } from '../api/admin-api.js';
 
 /** Every problem of every field, nested ones named by their path (`a.b`, `list.0`). */
@@ -13,8 +13,21 @@ function problemsOf(errors: readonly ValidationError[], prefix = ''): FieldProbl
 /**
  * Admin request bodies and queries: checked against their DTO, unknown fields refused (a typo
  * must not be silently ignored by an API that changes security settings), every problem named.
+ * A body must be a JSON object: `null`, an array or a bare value is refused before the DTO sees
+ * it (the validator would let `null` through as "nothing to validate"); no body at all is `{}`.
  */
-export const adminValidation = new ValidationPipe({
+class AdminValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // No body at all (a bare POST) is an empty one: every admin body field is optional or named.
+    if (metadata.type === 'body' && value === undefined) value = {};
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new AdminApiError('invalid_request', 'the request body must be a JSON object (Content-Type: application/json)');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export const adminValidation = new AdminValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

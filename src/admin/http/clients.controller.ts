@@ -10,6 +10,7 @@ import { adminValidation } from './admin-validation.pipe.js';
 import { ClientChangesDto, NewClientDto } from './dto/client.dto.js';
 import { ActivityQueryDto, ClientListQueryDto } from './dto/queries.dto.js';
 import { etagOf, ifMatchRevision } from './etag.js';
+import { givenFields } from './given-fields.js';
 
 /** `/api/v1/clients`: the registered clients. A client's ETag is its stream revision. */
 @ApiTags('clients')
@@ -23,7 +24,7 @@ export class AdminClientsController {
   @Get()
   @ApiOperation({ summary: 'List clients, by name, a page at a time' })
   list(@Query() query: ClientListQueryDto, @Caller() caller: AdminCaller, @Req() request: FastifyRequest): Promise<Page<ClientView>> {
-    return adminApiOf(this.admin, caller, request).listClients(query);
+    return adminApiOf(this.admin, caller, request).listClients(givenFields(query));
   }
 
   @Post()
@@ -31,7 +32,7 @@ export class AdminClientsController {
   @ApiOperation({ summary: 'Register a client; a confidential one gets its client_secret in this answer only' })
   @ApiCreatedResponse({ description: 'the client, with client_secret when it is confidential' })
   async create(@Body() body: NewClientDto, @Caller() caller: AdminCaller, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClientWithSecret> {
-    const created = await adminApiOf(this.admin, caller, request).createClient(body);
+    const created = await adminApiOf(this.admin, caller, request).createClient(givenFields(body) as NewClientDto);
     reply.header('etag', etagOf(created.revision)).header('location', `/api/v1/clients/${encodeURIComponent(created.client_id)}`);
     return created;
   }
@@ -57,7 +58,7 @@ export class AdminClientsController {
   ): Promise<ClientWithSecret> {
     const api = adminApiOf(this.admin, caller, request);
     const revision = ifMatchRevision(ifMatch, true) ?? (await api.getClient(clientId)).revision;
-    const updated = await api.updateClient(clientId, body, revision);
+    const updated = await api.updateClient(clientId, givenFields(body), revision);
     reply.header('etag', etagOf(updated.revision));
     return updated;
   }

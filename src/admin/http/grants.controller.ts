@@ -6,6 +6,7 @@ import { AdminService } from '../application/admin-service.js';
 import type { AdminCaller } from './admin-access.js';
 import { adminApiOf } from './admin-api-of.js';
 import { AdminGuard, Caller } from './admin.guard.js';
+import { givenFields } from './given-fields.js';
 import { adminValidation } from './admin-validation.pipe.js';
 import { RevokeAllGrantsDto } from './dto/grants.dto.js';
 import { GrantListQueryDto } from './dto/queries.dto.js';
@@ -22,7 +23,7 @@ export class AdminGrantsController {
   @Get()
   @ApiOperation({ summary: 'List grants, newest first, by subject and/or client' })
   list(@Query() query: GrantListQueryDto, @Caller() caller: AdminCaller, @Req() request: FastifyRequest): Promise<Page<GrantView>> {
-    return adminApiOf(this.admin, caller, request).listGrants(query);
+    return adminApiOf(this.admin, caller, request).listGrants(givenFields(query));
   }
 
   @Post('revoke-all')

@@ -6,6 +6,7 @@ import { AdminService } from '../application/admin-service.js';
 import type { AdminCaller } from './admin-access.js';
 import { adminApiOf } from './admin-api-of.js';
 import { AdminGuard, Caller } from './admin.guard.js';
+import { givenFields } from './given-fields.js';
 import { adminValidation } from './admin-validation.pipe.js';
 import { NewInitialAccessTokenDto } from './dto/initial-tokens.dto.js';
 
@@ -22,7 +23,7 @@ export class AdminInitialTokensController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an initial access token; the token is in this answer only' })
   create(@Body() body: NewInitialAccessTokenDto, @Caller() caller: AdminCaller, @Req() request: FastifyRequest): Promise<InitialAccessTokenIssued> {
-    return adminApiOf(this.admin, caller, request).createInitialAccessToken(body);
+    return adminApiOf(this.admin, caller, request).createInitialAccessToken(givenFields(body));
   }
 
   @Post(':tokenId/revoke')

@@ -6,6 +6,7 @@ import { AdminService } from '../application/admin-service.js';
 import type { AdminCaller } from './admin-access.js';
 import { adminApiOf } from './admin-api-of.js';
 import { AdminGuard, Caller } from './admin.guard.js';
+import { givenFields } from './given-fields.js';
 import { adminValidation } from './admin-validation.pipe.js';
 import { RetireKeyDto, RotateKeysDto } from './dto/keys.dto.js';
 
@@ -28,13 +29,13 @@ export class AdminKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate now: new keys are published at once and sign after the pre-publication delay (or at once with immediate)' })
   rotate(@Body() body: RotateKeysDto, @Caller() caller: AdminCaller, @Req() request: FastifyRequest): Promise<{ items: KeyView[] }> {
-    return adminApiOf(this.admin, caller, request).rotateKeys(body);
+    return adminApiOf(this.admin, caller, request).rotateKeys(givenFields(body));
   }
 
   @Post(':kid/retire')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retire a key now; an active key hands over to a successor at once; unpublish_now ends every token it signed' })
   retire(@Param('kid') kid: string, @Body() body: RetireKeyDto, @Caller() caller: AdminCaller, @Req() request: FastifyRequest): Promise<{ items: KeyView[] }> {
-    return adminApiOf(this.admin, caller, request).retireKey(kid, body);
+    return adminApiOf(this.admin, caller, request).retireKey(kid, givenFields(body));
   }
 }
