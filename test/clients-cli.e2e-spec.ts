@@ -45,7 +45,8 @@ describe('meshid clients', () => {
   it('lists and shows them, never with a secret', async () => {
     const [listed, text, shownJson, shown] = await Promise.all([cli('list', '--json'), cli('list'), cli('show', clientId, '--json'), cli('show', clientId)]);
     const list = listed.stdout;
-    const clients = JSON.parse(list) as Array<Record<string, unknown>>;
+    const { items: clients, next_cursor } = JSON.parse(list) as { items: Array<Record<string, unknown>>; next_cursor: null };
+    expect(next_cursor).toBeNull();
     expect(clients.map((c) => c['client_name'])).toEqual(['CLI tool', 'Grafana']);
     expect(clients[0]).toMatchObject({ token_endpoint_auth_method: 'none', require_pkce: true, confidential: false });
     expect(list).not.toContain(secrets[0]);
@@ -62,11 +63,11 @@ describe('meshid clients', () => {
     secrets.push(rotated['client_secret'] as string);
   }, 30000);
 
-  it('updates fields, and refuses a stale revision', async () => {
+  it('updates fields, and refuses a stale revision with exit code 3', async () => {
     const updated = await json('update', clientId, '--name', 'Grafana 12', '--grant-types', 'authorization_code', '--expected-revision', '1');
     expect(updated).toMatchObject({ client_name: 'Grafana 12', grant_types: ['authorization_code'], id_token_signed_response_alg: 'ES256', revision: 2 });
     const stale = await cli('update', clientId, '--name', 'Again', '--expected-revision', '1');
-    expect(stale.code).toBe(1);
+    expect(stale.code).toBe(3);
     expect(stale.stderr).toContain('expected revision 1, current revision 2');
   }, 30000);
 
@@ -85,11 +86,11 @@ describe('meshid clients', () => {
     for (const result of [scheme, http, alg]) expect(result.stderr).not.toMatch(/^\s+at /m);
   }, 30000);
 
-  it('deletes it; then show, rotate-secret and delete say the client is unknown', async () => {
-    expect(await json('delete', clientId)).toMatchObject({ client_id: clientId, revision: 3 });
+  it('deletes it; then show, rotate-secret and delete say the client is unknown, with exit code 2', async () => {
+    expect(await json('delete', clientId)).toEqual({ client_id: clientId, deleted: true });
     const [show, rotate, again] = await Promise.all([cli('show', clientId), cli('rotate-secret', clientId), cli('delete', clientId)]);
     for (const result of [show, rotate, again]) {
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toBe(`meshid: unknown client "${clientId}"\n`);
     }
   }, 30000);

@@ -12,14 +12,14 @@ interface Listed {
   kid: string;
   alg: string;
   status: string;
-  published: boolean;
-  activateAfter: string;
+  in_jwks: boolean;
+  activate_after: string;
 }
 
 async function list(): Promise<Listed[]> {
   const result = await runCli(['keys', 'list', '--json'], env);
   expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as Listed[];
+  return (JSON.parse(result.stdout) as { items: Listed[] }).items;
 }
 
 describe('meshid keys', () => {
@@ -38,9 +38,9 @@ describe('meshid keys', () => {
   it('rotate publishes a new key that is not active yet; a second rotate adds nothing', async () => {
     const result = await runCli(['keys', 'rotate', '--alg', 'ES256', '--json'], env);
     expect(result.code).toBe(0);
-    const rotated = JSON.parse(result.stdout) as Listed[];
-    expect(rotated).toEqual([expect.objectContaining({ alg: 'ES256', status: 'published', published: true })]);
-    expect(Date.parse(rotated[0]!.activateAfter)).toBeGreaterThan(Date.now());
+    const rotated = (JSON.parse(result.stdout) as { items: Listed[] }).items;
+    expect(rotated).toEqual([expect.objectContaining({ alg: 'ES256', status: 'published', in_jwks: true })]);
+    expect(Date.parse(rotated[0]!.activate_after)).toBeGreaterThan(Date.now());
 
     const keys = await list();
     expect(keys.filter((key) => key.alg === 'ES256').map((key) => key.status).sort()).toEqual(['active', 'published']);

@@ -401,7 +401,7 @@ describe('meshid clients initial-token', () => {
     const other = JSON.parse(toRevoke.stdout) as { token_id: string; token: string };
     const [revoked, unknown] = await Promise.all([cli('revoke', other.token_id, '--json'), cli('revoke', 'AAAAAAAAAAAAAAAAAAAAAA')]);
     expect(JSON.parse(revoked.stdout)).toEqual({ token_id: other.token_id, revoked: true, already_revoked: false });
-    expect(unknown).toMatchObject({ code: 1, stderr: 'meshid: unknown initial access token "AAAAAAAAAAAAAAAAAAAAAA"\n' });
+    expect(unknown).toMatchObject({ code: 2, stderr: 'meshid: unknown initial access token "AAAAAAAAAAAAAAAAAAAAAA"\n' });
     expectError(await register({ redirect_uris: ['https://cli.example.com/cb'] }, { token: other.token }), 401, 'invalid_token');
   });
 });

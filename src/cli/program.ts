@@ -1,6 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EventStoreError } from '#event-store';
 import { ProjectionError } from '#projections';
+import { parseBaseUrl } from '../admin/cli/arguments.js';
+import { EXIT_CODES_HELP, reportAdminError } from '../admin/cli/exit-codes.js';
+import { registerGrantCommands } from '../admin/cli/grants.cli.js';
+import { registerWhoamiCommand } from '../admin/cli/whoami.cli.js';
 import { registerClientCommands } from '../clients/cli/clients.cli.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -33,6 +37,18 @@ export function withConfigFlags(command: Command): Command {
     .option('--data-dir <dir>', 'data directory (MESHID_DATA_DIR)');
 }
 
+/**
+ * The flags that send an admin command to a running instance (see admin-session.ts). Secrets are
+ * better given in the environment: command lines are visible to other local users.
+ */
+export function withOnlineFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', 'act on the meshid running at this base URL instead of the data directory (MESHID_URL)').argParser(parseBaseUrl))
+    .option('--token <token>', 'with --url: an access token with scope meshid:admin (MESHID_ADMIN_TOKEN)')
+    .option('--admin-client-id <id>', 'with --url: get the token as this client, by client_credentials (MESHID_ADMIN_CLIENT_ID)')
+    .option('--admin-client-secret <secret>', "with --url: that client's secret (MESHID_ADMIN_CLIENT_SECRET)");
+}
+
 export function load(flags: ConfigFlags) {
   return loadConfig({
     env: process.env,
@@ -45,7 +61,8 @@ export function load(flags: ConfigFlags) {
 export function buildProgram(): Command {
   const program = new Command('meshid')
     .description('OpenID Connect / OAuth 2 identity provider for tailnets, whose state is an event log')
-    .showHelpAfterError('(run meshid --help for usage)');
+    .showHelpAfterError('(run meshid --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
 
   withConfigFlags(program.command('serve').description('run the identity provider (npm start runs this)')).action(
     async (flags: ConfigFlags) => {
@@ -72,6 +89,8 @@ export function buildProgram(): Command {
   registerClientCommands(program);
   registerInitialTokenCommands(program);
   registerKeyCommands(program);
+  registerGrantCommands(program);
+  registerWhoamiCommand(program);
   registerImportTsidpCommand(program);
   return program;
 }
@@ -84,11 +103,15 @@ function isOperatorError(error: unknown): error is Error {
   return error instanceof ConfigError || error instanceof ProjectionError || error instanceof EventStoreError;
 }
 
-/** Runs the command line: exit code 1 with the message on stderr for usage and operator errors. */
+/**
+ * Runs the command line: exit code 1 with the message on stderr for usage and operator errors;
+ * a refused or failed admin call gets the exit code of its error code (EXIT_CODES_HELP).
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
+    if (reportAdminError(error)) return;
     if (!isOperatorError(error)) throw error;
     process.stderr.write(`meshid: ${error.message}\n`);
     process.exit(1);

@@ -1,106 +1,115 @@
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
-import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { AdminApiError } from '../../admin/api/admin-api.js';
+import { adminCommand } from '../../admin/cli/admin-command.js';
+import { type AdminFlags, type AdminSession, withAdminApi } from '../../admin/cli/admin-session.js';
+import { identifier, parseLimit, parseRevision, text } from '../../admin/cli/arguments.js';
+import { osUser } from '../../admin/cli/cli-principal.js';
+import { nextPageHint, readPages } from '../../admin/cli/pages.js';
+import { note, printJson, write } from '../../admin/cli/print.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
-import { withOfflineApplication } from '../../cli/offline-application.js';
-import { type ConfigFlags, load, withConfigFlags } from '../../cli/program.js';
-import { CreateClientCommand } from '../commands/create-client.command.js';
-import { DeleteClientCommand } from '../commands/delete-client.command.js';
-import { RegenerateClientSecretCommand } from '../commands/regenerate-client-secret.command.js';
-import { UpdateClientCommand } from '../commands/update-client.command.js';
-import { ClientError, ClientNotFoundError } from '../domain/client.errors.js';
-import { ClientDirectory } from '../read-model/client-directory.js';
 import { type MetadataFlags, metadataFromFlags, withMetadataFlags } from './metadata-flags.js';
-import { printClient, printClientList, printResult } from './output.js';
+import { printActivity, printClient, printClientList, printResult } from './output.js';
 
-type Flags = ConfigFlags & MetadataFlags & { json?: boolean; public?: boolean; clientId?: string; expectedRevision?: bigint };
+type Flags = AdminFlags &
+  MetadataFlags & { json?: boolean; public?: boolean; clientId?: string; expectedRevision?: number; search?: string; limit?: number; cursor?: string };
 
-const revision = (value: string): bigint => {
-  if (!/^(0|[1-9][0-9]{0,18})$/.test(value)) throw new InvalidArgumentError('expected a revision number (0, 1, 2, ...)');
-  return BigInt(value);
-};
-
-/** Who the CLI acts as, recorded in every event it appends: `cli:<os user>`. */
+/** Who the CLI acts as when it runs commands directly (the import does): `cli:<os user>`. */
 export function cliContext(): CommandContext {
-  let user = 'unknown';
-  try {
-    user = userInfo().username || user;
-  } catch {
-    // No passwd entry (some containers): keep "unknown".
-  }
-  return { actor: `cli:${user}`, correlationId: randomUUID() };
+  return { actor: `cli:${osUser()}`, correlationId: randomUUID() };
 }
 
-/** Runs `work` on the data directory; a refused client command is one line on stderr and exit code 1. */
-async function run(flags: Flags, work: (app: INestApplicationContext) => Promise<void>): Promise<void> {
-  try {
-    await withOfflineApplication(load(flags), work);
-  } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    process.stderr.write(`meshid: ${error.message}\n`);
-    process.exitCode = 1;
-  }
-}
+const clientIdArgument = identifier('client id');
+const REVISION_HELP = 'refuse if the client is no longer at this revision';
 
-const command = (parent: Command, spec: string, description: string) =>
-  withConfigFlags(parent.command(spec).description(description)).option('--json', 'print machine-readable JSON');
-
-/** `meshid clients create|list|show|update|delete|rotate-secret` (DESIGN §9). */
-export function registerClientCommands(program: Command): void {
+/** `meshid clients create|list|show|update|delete|rotate-secret|activity` (DESIGN §9), offline or with --url. */
+export function registerClientCommands(program: Command, session: AdminSession = withAdminApi): void {
   const clients = program.command('clients').description('register and manage OAuth / OIDC clients');
 
-  withMetadataFlags(command(clients, 'create', 'register a client; prints its client_id and, this once, its client_secret'))
+  withMetadataFlags(adminCommand(clients, 'create', 'register a client; prints its client_id and, this once, its client_secret'))
     .option('--public', 'a public client (token_endpoint_auth_method none): no secret, PKCE required')
-    .option('--client-id <id>', 'use this client id instead of a random one (for imports)')
+    .option('--client-id <id>', 'use this client id instead of a random one (for imports)', clientIdArgument)
     .action((flags: Flags) =>
-      run(flags, async (app) => {
-        const input = metadataFromFlags(flags);
+      session(flags, async (api) => {
+        const input = { ...metadataFromFlags(flags), ...(flags.clientId ? { client_id: flags.clientId } : {}) };
         if (flags.public) input.token_endpoint_auth_method = 'none';
-        const result = await app.get(CommandBus).execute(new CreateClientCommand(input, cliContext(), flags.clientId));
-        printResult(result, flags.json, `registered client "${result.metadata.client_name}"`);
+        const created = await api.createClient(input);
+        if (flags.json) return printJson(created);
+        printResult(created, `registered client "${created.client_name}"`);
       }),
     );
 
-  command(clients, 'list', 'list the registered clients').action((flags: Flags) =>
-    run(flags, async (app) => printClientList(app.get(ClientDirectory).list(), flags.json)),
-  );
-
-  command(clients, 'show <client-id>', "print a client's metadata (never its secret)").action((clientId: string, flags: Flags) =>
-    run(flags, async (app) => {
-      const client = app.get(ClientDirectory).find(clientId);
-      if (client === undefined) throw new ClientNotFoundError(clientId);
-      printClient(client, flags.json);
-    }),
-  );
-
-  withMetadataFlags(command(clients, 'update <client-id>', 'change the given fields of a client (lists are replaced whole)'))
-    .option('--expected-revision <n>', 'refuse if the client is no longer at this revision', revision)
-    .action((clientId: string, flags: Flags) =>
-      run(flags, async (app) => {
-        const command = new UpdateClientCommand(clientId, metadataFromFlags(flags), cliContext(), flags.expectedRevision);
-        const result = await app.get(CommandBus).execute(command);
-        printResult(result, flags.json, `updated client "${result.metadata.client_name}"`);
+  adminCommand(clients, 'list', 'list the registered clients, one per line')
+    .option('--search <text>', 'only clients whose id, name or a redirect URI contains this (any case)', text('a search text', 200))
+    .option('--limit <n>', 'one page of at most n clients (default: every client)', parseLimit)
+    .option('--cursor <cursor>', 'the page after the one that gave this next_cursor', identifier('cursor'))
+    .action((flags: Flags) =>
+      session(flags, async (api) => {
+        const page = await readPages(flags, (limit, cursor) => api.listClients({ limit, ...(flags.search ? { q: flags.search } : {}), ...(cursor ? { cursor } : {}) }));
+        if (flags.json) return printJson(page);
+        printClientList(page.items);
+        const hint = nextPageHint(page);
+        if (hint) note(hint);
       }),
     );
 
-  command(clients, 'delete <client-id>', 'delete a client for good (its id is never reused)')
-    .option('--expected-revision <n>', 'refuse if the client is no longer at this revision', revision)
+  adminCommand(clients, 'show', "print a client's metadata (never its secret)")
+    .argument('<client-id>', 'the client', clientIdArgument)
     .action((clientId: string, flags: Flags) =>
-      run(flags, async (app) => {
-        const result = await app.get(CommandBus).execute(new DeleteClientCommand(clientId, cliContext(), flags.expectedRevision));
-        printResult(result, flags.json, `deleted client ${clientId}`);
+      session(flags, async (api) => {
+        const client = await api.getClient(clientId);
+        if (flags.json) return printJson(client);
+        printClient(client);
       }),
     );
 
-  command(clients, 'rotate-secret <client-id>', 'replace the client secret (the old one stops working at once); prints the new one')
-    .option('--expected-revision <n>', 'refuse if the client is no longer at this revision', revision)
+  withMetadataFlags(adminCommand(clients, 'update', 'change the given fields of a client (lists are replaced whole)'))
+    .argument('<client-id>', 'the client', clientIdArgument)
+    .option('--expected-revision <n>', `${REVISION_HELP} (default: the revision read just before)`, parseRevision)
     .action((clientId: string, flags: Flags) =>
-      run(flags, async (app) => {
-        const command = new RegenerateClientSecretCommand(clientId, cliContext(), flags.expectedRevision);
-        const result = await app.get(CommandBus).execute(command);
-        printResult(result, flags.json, `new secret for client ${clientId}`);
+      session(flags, async (api) => {
+        const changes = metadataFromFlags(flags);
+        if (Object.keys(changes).length === 0) throw new AdminApiError('invalid_request', 'nothing to change: give at least one field flag (see meshid clients update --help)');
+        // Without an expected revision, the one just read: a change made by someone else in
+        // between is still refused (precondition_failed) rather than silently overwritten.
+        const revision = flags.expectedRevision ?? (await api.getClient(clientId)).revision;
+        const updated = await api.updateClient(clientId, changes, revision);
+        if (flags.json) return printJson(updated);
+        printResult(updated, `updated client "${updated.client_name}"`);
+      }),
+    );
+
+  adminCommand(clients, 'delete', 'delete a client for good (its id is never reused)')
+    .argument('<client-id>', 'the client', clientIdArgument)
+    .option('--expected-revision <n>', REVISION_HELP, parseRevision)
+    .action((clientId: string, flags: Flags) =>
+      session(flags, async (api) => {
+        await api.deleteClient(clientId, flags.expectedRevision);
+        // The API answers 204 without a body; --json still prints one object, for scripts.
+        if (flags.json) return printJson({ client_id: clientId, deleted: true });
+        write(`deleted client ${clientId}\n`);
+      }),
+    );
+
+  adminCommand(clients, 'rotate-secret', 'replace the client secret (the old one stops working at once); prints the new one')
+    .argument('<client-id>', 'the client', clientIdArgument)
+    .option('--expected-revision <n>', REVISION_HELP, parseRevision)
+    .action((clientId: string, flags: Flags) =>
+      session(flags, async (api) => {
+        const secret = await api.regenerateSecret(clientId, flags.expectedRevision);
+        if (flags.json) return printJson(secret);
+        printResult(secret, `new secret for client ${clientId}`);
+      }),
+    );
+
+  adminCommand(clients, 'activity', 'what happened to a client, newest first: admin changes, grants issued and revoked')
+    .argument('<client-id>', 'the client', clientIdArgument)
+    .option('--limit <n>', 'at most n entries', parseLimit)
+    .action((clientId: string, flags: Flags) =>
+      session(flags, async (api) => {
+        const activity = await api.clientActivity(clientId, flags.limit);
+        if (flags.json) return printJson(activity);
+        printActivity(activity.items);
       }),
     );
 }

@@ -1,50 +1,32 @@
-import type { ClientMetadata } from '../domain/client-metadata.js';
-import type { RegisteredClient } from '../read-model/client-directory.js';
+import type { ActivityEntry, ClientView, ClientWithSecret, NewSecret } from '../../admin/api/admin-api.js';
+import { SHOWN_ONCE, write } from '../../admin/cli/print.js';
 
-const write = (text: string): void => void process.stdout.write(text);
-const json = (value: unknown) => write(`${JSON.stringify(value, null, 2)}\n`);
+const value = (item: unknown) => (Array.isArray(item) ? item.join(' ') : String(item));
 
-/** A client as JSON: RFC 7591 names, flat, plus its revision (the ETag) and timestamps. */
-export function clientJson(client: RegisteredClient) {
-  return {
-    client_id: client.clientId,
-    ...client.metadata,
-    confidential: client.confidential,
-    revision: Number(client.revision),
-    created_at: client.createdAt,
-    updated_at: client.updatedAt,
-  };
+/** A client in text: one `field: value` line per field, in the API's order; never a secret (it has none). */
+export function printClient(client: ClientView): void {
+  for (const [key, item] of Object.entries(client)) if (key !== 'client_secret') write(`${key}: ${value(item)}\n`);
 }
 
-export function printClient(client: RegisteredClient, asJson?: boolean): void {
-  if (asJson) return json(clientJson(client));
-  write(`client_id: ${client.clientId}\n`);
-  for (const [key, value] of Object.entries(client.metadata)) write(`${key}: ${Array.isArray(value) ? value.join(' ') : String(value)}\n`);
-  write(`revision: ${client.revision}\ncreated_at: ${client.createdAt}\nupdated_at: ${client.updatedAt}\n`);
-}
-
-export function printClientList(clients: RegisteredClient[], asJson?: boolean): void {
-  if (asJson) return json(clients.map(clientJson));
+/** One line per client: id, how it authenticates, name. */
+export function printClientList(clients: ClientView[]): void {
   if (clients.length === 0) return write('no clients\n');
   for (const client of clients) {
-    write(`${client.clientId}  ${client.metadata.token_endpoint_auth_method.padEnd(19)}  ${client.metadata.client_name}\n`);
+    write(`${client.client_id}  ${client.token_endpoint_auth_method.padEnd(19)}  ${client.client_name}\n`);
   }
 }
 
-interface CommandOutput {
-  clientId: string;
-  revision: bigint;
-  metadata?: ClientMetadata;
-  clientSecret?: string;
+/** What create, update and rotate-secret print in text: the secret, if one was just issued, this once. */
+export function printResult(result: ClientWithSecret | NewSecret, summary: string): void {
+  write(`${summary}\nclient_id: ${result.client_id}\n`);
+  if (result.client_secret) write(`client_secret: ${result.client_secret}\n${SHOWN_ONCE}\n`);
+  write(`revision: ${result.revision}\n`);
 }
 
-/** What a create, update, rotate-secret or delete printed: the secret, if there is one, is shown this once. */
-export function printResult(result: CommandOutput, asJson: boolean | undefined, summary: string): void {
-  const { clientId, clientSecret, metadata, revision } = result;
-  if (asJson) {
-    return json({ client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...metadata, revision: Number(revision) });
+/** One line per entry, newest first: when, what, who, and the summary. */
+export function printActivity(entries: ActivityEntry[]): void {
+  if (entries.length === 0) return write('no activity\n');
+  for (const entry of entries) {
+    write(`${entry.at}  ${entry.type.padEnd(19)}  ${(entry.actor ?? '-').padEnd(20)}  ${entry.summary}\n`);
   }
-  write(`${summary}\nclient_id: ${clientId}\n`);
-  if (clientSecret) write(`client_secret: ${clientSecret}\n(shown this once: meshid keeps only a hash of it)\n`);
-  write(`revision: ${revision}\n`);
 }

@@ -1,23 +1,18 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { withOfflineApplication } from '../../cli/offline-application.js';
-import { type ConfigFlags, load, withConfigFlags } from '../../cli/program.js';
-import { cliContext } from '../../clients/cli/clients.cli.js';
-import { IssueInitialAccessTokenCommand } from '../commands/issue-initial-access-token.command.js';
-import { RevokeInitialAccessTokenCommand } from '../commands/revoke-initial-access-token.command.js';
+import { adminCommand } from '../../admin/cli/admin-command.js';
+import { type AdminFlags, type AdminSession, withAdminApi } from '../../admin/cli/admin-session.js';
+import { identifier } from '../../admin/cli/arguments.js';
+import { printJson, SHOWN_ONCE, write } from '../../admin/cli/print.js';
 import {
   MAX_INITIAL_TOKEN_DESCRIPTION_LENGTH,
   MAX_INITIAL_TOKEN_LIFETIME_MS,
   MAX_INITIAL_TOKEN_USES,
   MIN_INITIAL_TOKEN_LIFETIME_MS,
 } from '../domain/initial-access-token.js';
-import { InitialAccessTokenError } from '../domain/initial-access-token.errors.js';
 
-type Flags = ConfigFlags & { json?: boolean; uses?: number; expiresIn?: number; description?: string };
+type Flags = AdminFlags & { json?: boolean; uses?: number; expiresIn?: number; description?: string };
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DEFAULT_LIFETIME_MS = UNIT_MS.d;
 
 /** `--uses`: a whole number of registrations, 1 to 1000. */
 export function parseUses(value: string): number {
@@ -45,54 +40,40 @@ export function parseDescription(value: string): string {
   return value;
 }
 
-const write = (text: string): void => void process.stdout.write(text);
-
-/** Runs `work` on the data directory; a refusal is one line on stderr and exit code 1. */
-async function run(flags: Flags, work: (app: INestApplicationContext) => Promise<void>): Promise<void> {
-  try {
-    await withOfflineApplication(load(flags), work);
-  } catch (error) {
-    if (!(error instanceof InitialAccessTokenError)) throw error;
-    process.stderr.write(`meshid: ${error.message}\n`);
-    process.exitCode = 1;
-  }
-}
-
 /**
  * `meshid clients initial-token create|revoke`: the initial access tokens (RFC 7591 §3) that let
  * a relying party register itself at POST /register. Registered under `meshid clients`, which
- * registerClientCommands creates first.
+ * registerClientCommands creates first. Offline or with --url.
  */
-export function registerInitialTokenCommands(program: Command): void {
+export function registerInitialTokenCommands(program: Command, session: AdminSession = withAdminApi): void {
   const clients = program.commands.find((command) => command.name() === 'clients') ?? program.command('clients');
   const tokens = clients.command('initial-token').description('initial access tokens: let a relying party register itself (RFC 7591)');
 
-  withConfigFlags(tokens.command('create').description('create a token that authorizes client registrations; prints it this once'))
+  adminCommand(tokens, 'create', 'create a token that authorizes client registrations; prints it this once')
     .option('--uses <n>', `how many clients it may register (1-${MAX_INITIAL_TOKEN_USES}, default 1)`, parseUses)
     .option('--expires-in <duration>', 'how long it is valid: 30m, 12h, 7d... (default 1d, at most 90d)', parseDuration)
     .option('--description <text>', 'what or whom it is for (kept in the log)', parseDescription)
-    .option('--json', 'print machine-readable JSON')
     .action((flags: Flags) =>
-      run(flags, async (app) => {
-        const options = { maxUses: flags.uses ?? 1, lifetimeMs: flags.expiresIn ?? DEFAULT_LIFETIME_MS, ...(flags.description ? { description: flags.description } : {}) };
-        const result = await app.get(CommandBus).execute(new IssueInitialAccessTokenCommand(options, cliContext()));
-        const expiresAt = new Date(result.expiresAt).toISOString();
-        if (flags.json) {
-          const json = { token_id: result.tokenId, token: result.token, max_uses: result.maxUses, expires_at: expiresAt, ...(result.description ? { description: result.description } : {}) };
-          return write(`${JSON.stringify(json, null, 2)}\n`);
-        }
-        write(`created initial access token ${result.tokenId}: ${result.maxUses} registration${result.maxUses === 1 ? '' : 's'}, until ${expiresAt}\n`);
-        write(`token: ${result.token}\n(shown this once: meshid keeps only a hash of it; send it as "Authorization: Bearer <token>" to POST /register)\n`);
+      session(flags, async (api) => {
+        const issued = await api.createInitialAccessToken({
+          ...(flags.uses !== undefined ? { uses: flags.uses } : {}),
+          ...(flags.expiresIn !== undefined ? { expires_in: flags.expiresIn / 1000 } : {}),
+          ...(flags.description ? { description: flags.description } : {}),
+        });
+        if (flags.json) return printJson(issued);
+        const uses = `${issued.max_uses} registration${issued.max_uses === 1 ? '' : 's'}`;
+        write(`created initial access token ${issued.token_id}: ${uses}, until ${issued.expires_at}\n`);
+        write(`token: ${issued.token}\n${SHOWN_ONCE}\nsend it as "Authorization: Bearer <token>" to POST /register\n`);
       }),
     );
 
-  withConfigFlags(tokens.command('revoke <token-id>').description('revoke a token: it registers no more clients (those it registered stay)'))
-    .option('--json', 'print machine-readable JSON')
+  adminCommand(tokens, 'revoke', 'revoke a token: it registers no more clients (those it registered stay)')
+    .argument('<token-id>', 'the token id that create printed', identifier('token id'))
     .action((tokenId: string, flags: Flags) =>
-      run(flags, async (app) => {
-        const result = await app.get(CommandBus).execute(new RevokeInitialAccessTokenCommand(tokenId, cliContext()));
-        if (flags.json) return write(`${JSON.stringify({ token_id: tokenId, revoked: true, already_revoked: !result.revoked }, null, 2)}\n`);
-        write(result.revoked ? `revoked initial access token ${tokenId}\n` : `initial access token ${tokenId} was already revoked\n`);
+      session(flags, async (api) => {
+        const result = await api.revokeInitialAccessToken(tokenId);
+        if (flags.json) return printJson(result);
+        write(result.already_revoked ? `initial access token ${tokenId} was already revoked\n` : `revoked initial access token ${tokenId}\n`);
       }),
     );
 }
