@@ -24,6 +24,8 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 COPY bin bin
 COPY migrations migrations
+# The admin web UI's static files, served from the package root like the migrations.
+COPY src/admin/ui/assets src/admin/ui/assets
 USER meshid
 VOLUME /var/lib/meshid
 EXPOSE 8080
