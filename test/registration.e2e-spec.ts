@@ -7,6 +7,7 @@ import { SecretHasher } from '../src/crypto/secret-hasher.js';
 import { IssueInitialAccessTokenCommand } from '../src/registration/commands/issue-initial-access-token.command.js';
 import { RevokeInitialAccessTokenCommand } from '../src/registration/commands/revoke-initial-access-token.command.js';
 import { initialAccessTokenStream, newInitialAccessToken } from '../src/registration/domain/initial-access-token.js';
+import { codeLogin } from './support/code-login.js';
 import { runCli } from './support/run-cli.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -331,26 +332,7 @@ describe('/register/:clientId (RFC 7592)', () => {
 
 describe('a dynamically registered client', () => {
   /** A login through /authorize with PKCE, as oauth4webapi drives it, and the code redeemed with `auth`. */
-  async function login(clientId: string, auth: oauth.ClientAuth, scope: string) {
-    const options = { [oauth.allowInsecureRequests]: true };
-    const as = await oauth.processDiscoveryResponse(new URL(meshid.issuer), await oauth.discoveryRequest(new URL(meshid.issuer), options));
-    const client: oauth.Client = { client_id: clientId };
-    const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint!);
-    for (const [key, value] of Object.entries({
-      client_id: clientId,
-      redirect_uri: CALLBACK,
-      response_type: 'code',
-      scope,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    })) url.searchParams.set(key, value);
-    const redirect = await fetch(url, { redirect: 'manual' });
-    expect(redirect.status).toBe(303);
-    const params = oauth.validateAuthResponse(as, client, new URL(redirect.headers.get('location')!), oauth.expectNoState);
-    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, CALLBACK, verifier, options);
-    return oauth.processAuthorizationCodeResponse(as, client, response);
-  }
+  const login = (clientId: string, auth: oauth.ClientAuth, scope: string) => codeLogin(meshid.issuer, clientId, auth, CALLBACK, scope);
 
   it('signs a person in at once, with oauth4webapi (public client, PKCE)', async () => {
     const registration = await register({ client_name: 'MCP client', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] });
