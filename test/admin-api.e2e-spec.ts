@@ -201,6 +201,26 @@ describe('admin API: grants', () => {
   });
 });
 
+describe('admin API: initial access tokens', () => {
+  it('creates one usable at /register, refuses out-of-range options naming them, revokes it', async () => {
+    const issued = await asOps('POST', '/api/v1/initial-access-tokens', { uses: 1, expires_in: 3600, description: 'wiki' });
+    expect(issued).toMatchObject({ status: 201, body: { token_id: expect.any(String), token: expect.any(String), max_uses: 1, description: 'wiki' } });
+    const registered = await fetch(`${meshid.issuer}/register`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${issued.body['token'] as string}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'Wiki', redirect_uris: [CALLBACK] }),
+    });
+    expect(registered.status).toBe(201);
+    const tooMany = await asOps('POST', '/api/v1/initial-access-tokens', { uses: 0 });
+    expect(tooMany).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringContaining('uses') } });
+    expect((await asOps('POST', '/api/v1/initial-access-tokens', { expires_in: 'soon' })).body).toMatchObject({ fields: [{ field: 'expires_in' }] });
+    const id = issued.body['token_id'] as string;
+    expect((await asOps('POST', `/api/v1/initial-access-tokens/${id}/revoke`, {})).body).toEqual({ token_id: id, revoked: true, already_revoked: false });
+    expect((await asOps('POST', `/api/v1/initial-access-tokens/${id}/revoke`, {})).body).toMatchObject({ already_revoked: true });
+    expect((await asOps('POST', '/api/v1/initial-access-tokens/nope/revoke', {})).status).toBe(404);
+  });
+});
+
 describe('admin API: who may call it', () => {
   let other: TestServer;
   beforeAll(async () => {
