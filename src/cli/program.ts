@@ -5,6 +5,7 @@ import { parseBaseUrl } from '../admin/cli/arguments.js';
 import { EXIT_CODES_HELP, reportAdminError } from '../admin/cli/exit-codes.js';
 import { registerGrantCommands } from '../admin/cli/grants.cli.js';
 import { registerWhoamiCommand } from '../admin/cli/whoami.cli.js';
+import { registerAuditCommands } from '../audit/cli/audit.cli.js';
 import { registerClientCommands } from '../clients/cli/clients.cli.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -91,6 +92,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerGrantCommands(program);
   registerWhoamiCommand(program);
+  registerAuditCommands(program);
   registerImportTsidpCommand(program);
   return program;
 }

@@ -51,6 +51,10 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'authorizationCodeLifetime', names: ['MESHID_AUTHORIZATION_CODE_LIFETIME'], parse: integer },
   { key: 'refreshTokenReuseGrace', names: ['MESHID_REFRESH_TOKEN_REUSE_GRACE'], parse: integer },
   { key: 'signingKeyRotationDays', names: ['MESHID_SIGNING_KEY_ROTATION_DAYS'], parse: integer },
+  { key: 'retentionAuthorizationCodeDays', names: ['MESHID_RETENTION_AUTHORIZATION_CODE_DAYS'], parse: integer },
+  { key: 'retentionAuditDays', names: ['MESHID_RETENTION_AUDIT_DAYS'], parse: integer },
+  { key: 'logSealEvents', names: ['MESHID_LOG_SEAL_EVENTS'], parse: integer },
+  { key: 'logSealIntervalSeconds', names: ['MESHID_LOG_SEAL_INTERVAL_SECONDS'], parse: integer },
   { key: 'logLevel', names: ['MESHID_LOG_LEVEL', 'TSIDP_LOG'], parse: logLevel },
 ];
 

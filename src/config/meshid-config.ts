@@ -180,6 +180,34 @@ export class MeshidConfig {
   @Max(365)
   signingKeyRotationDays = 30;
 
+  /**
+   * MESHID_RETENTION_AUTHORIZATION_CODE_DAYS: age in days after which an authorization code's
+   * stream leaves the log (KurrentDB `$maxAge`; compaction in the embedded store). A code lives
+   * for a minute; its stream is kept this long as evidence of the sign-in it carried.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionAuthorizationCodeDays = 30;
+
+  /** MESHID_RETENTION_AUDIT_DAYS: age in days after which an `audit-<day>` stream leaves the log. */
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  retentionAuditDays = 400;
+
+  /** MESHID_LOG_SEAL_EVENTS: the most events one seal of the log covers (tamper evidence). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  logSealEvents = 1000;
+
+  /** MESHID_LOG_SEAL_INTERVAL_SECONDS: how long an event may wait unsealed before a seal covers it. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  logSealIntervalSeconds = 10;
+
   /** MESHID_LOG_LEVEL: the most detailed level logged. */
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'log';
@@ -213,5 +241,9 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   authorizationCodeLifetime: 'an integer number of seconds from 10 to 600',
   refreshTokenReuseGrace: 'an integer number of seconds from 0 to 300',
   signingKeyRotationDays: 'an integer number of days from 1 to 365',
+  retentionAuthorizationCodeDays: 'an integer number of days from 1 to 3650',
+  retentionAuditDays: 'an integer number of days from 1 to 36500',
+  logSealEvents: 'an integer number of events from 1 to 10000',
+  logSealIntervalSeconds: 'an integer number of seconds from 1 to 3600',
   logLevel: `one of ${LOG_LEVELS.join(', ')}`,
 };

@@ -13,6 +13,7 @@ import { READ_MODEL_DATABASE, ReadModelProjection } from './storage.tokens.js';
 export class ProjectionsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Projections');
   private runner!: ProjectionRunner;
+  private registered: readonly Projection[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -24,6 +25,7 @@ export class ProjectionsService implements OnApplicationBootstrap {
     const projections = this.discovery
       .getProviders({ metadataKey: ReadModelProjection.KEY })
       .map((wrapper) => wrapper.instance as Projection);
+    this.registered = projections;
     this.runner = new ProjectionRunner(this.store, this.readModels.db, projections);
     await this.runner.start({ waitForCatchUp: false });
     this.logger.log(`following the log with ${projections.map((p) => p.name).join(', ') || 'no projections'}`);
@@ -42,6 +44,11 @@ export class ProjectionsService implements OnApplicationBootstrap {
   /** See ProjectionRunner.waitFor: `names` limits the wait to the projections a write concerns. */
   waitFor(position: Position, timeoutMs: number, names?: readonly string[]): Promise<void> {
     return this.runner.waitFor(position, timeoutMs, names);
+  }
+
+  /** Every projection this application runs (for replaying the log into a scratch database). */
+  projections(): readonly Projection[] {
+    return this.registered;
   }
 
   status() {

@@ -8,6 +8,8 @@ export const EXIT = {
   conflict: 3,
   notAuthorized: 4,
   unavailable: 5,
+  /** The log's evidence does not hold: `audit verify` found tampering, `audit replay` a mismatch. */
+  evidence: 6,
 } as const;
 
 const EXIT_BY_CODE: Readonly<Record<AdminErrorCode, number>> = {
@@ -53,6 +55,7 @@ Exit codes:
   3  conflict, or changed concurrently (conflict, precondition_failed): reload and retry
   4  not authorized (unauthorized, forbidden)
   5  unavailable (cannot reach the server, temporarily_unavailable, server_error)
+  6  the log's evidence does not hold (audit verify found tampering, audit replay a mismatch)
 
 Admin commands act on the data directory, or on a running instance with --url (MESHID_URL) and
 --token (MESHID_ADMIN_TOKEN) or --admin-client-id/--admin-client-secret (MESHID_ADMIN_CLIENT_ID,

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `meshid audit verify`. */
+export function registerAuditVerifyCommand(_audit: Command): void {}
