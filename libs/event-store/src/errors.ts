@@ -23,6 +23,18 @@ export class WrongExpectedVersionError extends EventStoreError {
   }
 }
 
+/**
+ * The stream was deleted (`deleteStream`): it can never be written again. Erasure is final, so
+ * a writer that meets this must not recreate the stream under the same name.
+ */
+export class StreamDeletedError extends EventStoreError {
+  override readonly name = 'StreamDeletedError';
+
+  constructor(readonly stream: string) {
+    super(`stream "${stream}" is deleted: it cannot be appended to`);
+  }
+}
+
 /** A stream name, event type, payload or option that the store refuses before touching storage. */
 export class InvalidEventStoreInputError extends EventStoreError {
   override readonly name = 'InvalidEventStoreInputError';

@@ -122,6 +122,35 @@ export interface EventStore {
   /** Catches up from `fromPosition` (exclusive), then follows new appends until aborted. */
   subscribeAll(options?: SubscribeAllOptions): AsyncIterable<SubscriptionMessage>;
 
+  /**
+   * Retention: events of `stream` older than `maxAgeSeconds` (a positive integer) may go.
+   * KurrentDB: the stream's `$maxAge` metadata (reads stop returning them, a scavenge removes
+   * them). Embedded stores: recorded, and enforced by `compact()` (until then they still read).
+   * Idempotent; the last call wins. On a deleted stream it does nothing.
+   *
+   * Whatever retention removes, the stream keeps its revision: the next append continues after
+   * the last revision it ever had, and `no_stream` is still refused (as on KurrentDB, where the
+   * stream's last event number survives the scavenge).
+   */
+  setStreamMaxAge(stream: string, maxAgeSeconds: number): Promise<void>;
+
+  /**
+   * Erasure: removes every event of `stream` for good (KurrentDB: a tombstone, a hard delete;
+   * the events leave `$all` at the next scavenge). Any later append to the stream throws
+   * `StreamDeletedError`, reads of it return nothing. Deleting a stream that does not exist
+   * still marks it deleted; deleting twice is allowed. Positions of removed events are never
+   * reused: `$all` just has a gap there.
+   */
+  deleteStream(stream: string): Promise<void>;
+
+  /**
+   * Embedded stores: removes now what retention allows, i.e. the events older than their
+   * stream's max age at `now` (default: the current time), and answers how many went. Only a
+   * stream's oldest events go (a prefix): an event is kept while an older one of its stream
+   * must be kept. KurrentDB: `{ removed: 0 }`, its scavenge does it.
+   */
+  compact(now?: Date): Promise<{ removed: number }>;
+
   /** Releases connections and stops the subscriptions this store serves. */
   close(): Promise<void>;
 }

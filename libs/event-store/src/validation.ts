@@ -31,6 +31,28 @@ export function validateStreamName(stream: unknown): string {
   return stream;
 }
 
+/** The longest max age accepted (68 years): beyond any retention policy, and `maxAge * 1000` stays exact. */
+const MAX_AGE_LIMIT = 2 ** 31 - 1;
+
+export function validateMaxAge(maxAgeSeconds: unknown): number {
+  if (typeof maxAgeSeconds !== 'number' || !Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 1 || maxAgeSeconds > MAX_AGE_LIMIT) {
+    throw new InvalidEventStoreInputError(
+      'maxAgeSeconds',
+      `invalid maxAgeSeconds ${String(maxAgeSeconds)}: expected a whole number of seconds from 1 to ${MAX_AGE_LIMIT}`,
+    );
+  }
+  return maxAgeSeconds;
+}
+
+/** `compact`'s reference time in ms: a valid Date, or the store's clock when absent. */
+export function validateCompactionTime(now: unknown, clock: () => number): number {
+  if (now === undefined) return clock();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new InvalidEventStoreInputError('now', 'invalid now: expected a valid Date');
+  }
+  return now.getTime();
+}
+
 export function validateEventType(type: unknown): string {
   if (typeof type !== 'string' || !EVENT_TYPE.test(type)) {
     throw new InvalidEventStoreInputError(

@@ -14,6 +14,7 @@ function runAgainstFake(name: string, options: KurrentDbWireFakeOptions): void {
   const started: KurrentDbWireFake[] = [];
   runEventStoreContract(name, {
     create: async () => {
+      // The server stamps events with its own clock: the suite's clock does not reach it.
       const fake = new KurrentDbWireFake(options);
       started.push(fake);
       const { connectionString } = await fake.start();
@@ -29,6 +30,8 @@ function runAgainstFake(name: string, options: KurrentDbWireFakeOptions): void {
       return next;
     },
     seedStreamAt: async (store, stream, revision) => fakes.get(store)!.seedStreamAt(stream, revision),
+    maxAgeOf: async (store, stream) => fakes.get(store)!.maxAge(stream),
+    embedded: false,
     dispose: async () => {
       await Promise.all(started.splice(0).map((fake) => fake.stop()));
     },
@@ -49,6 +52,17 @@ if (realServer) {
       await store.close();
       return new KurrentDbEventStore(realServer);
     },
+    maxAgeOf: async (_store, stream) => {
+      // Read back through the client itself: the stream's metadata as the server holds it.
+      const client = KurrentDBClient.connectionString(realServer);
+      try {
+        const { metadata } = await client.getStreamMetadata(stream);
+        return typeof metadata?.maxAge === 'number' ? metadata.maxAge : undefined;
+      } finally {
+        await client.dispose();
+      }
+    },
+    embedded: false,
   });
 } else {
   console.log('skipped: no KurrentDB server (set KURRENTDB_CONNECTION_STRING to run the contract suite against one)');
@@ -243,6 +257,39 @@ describe('KurrentDbEventStore through the real client against the wire fake', ()
         expect((probe.error as EventStoreUnavailableError).cause).toBeDefined();
       } finally {
         await doomed.close();
+      }
+    });
+  });
+
+  describe('retention and erasure', () => {
+    it("writes $maxAge into the stream's metadata, keeping what the metadata already held", async () => {
+      const s = stream('retained');
+      await store.append(s, [{ type: 'AuthorizationCodeIssued', data: {} }], 'no_stream');
+      const client = KurrentDBClient.connectionString(fake.connectionString);
+      try {
+        await client.setStreamMetadata(s, { maxCount: 5, owner: 'ops' });
+        await store.setStreamMaxAge(s, 30 * 86_400);
+        expect(fake.maxAge(s)).toBe(30 * 86_400);
+        expect((await client.getStreamMetadata(s)).metadata).toEqual({ maxCount: 5, owner: 'ops', maxAge: 30 * 86_400 });
+      } finally {
+        await client.dispose();
+      }
+      expect(await store.compact()).toEqual({ removed: 0 });
+    });
+
+    it('tombstones: the server keeps the events in $all until a scavenge, but its $streamDeleted never comes out', async () => {
+      const s = stream('tombstoned');
+      await store.append(s, [{ type: 'Personal', data: {} }], 'no_stream');
+      await store.deleteStream(s);
+      expect(fake.isTombstoned(s)).toBe(true);
+      const inAll = await collect(store.readAll({ filter: { streamNamePrefixes: [s] } }));
+      expect(inAll.map((e) => e.type)).toEqual(['Personal']);
+      const probe = new SubscriptionProbe(store, { filter: { streamNamePrefixes: [s] } });
+      try {
+        await probe.until('catch-up', (p) => p.caughtUp);
+        expect(probe.events.map((e) => e.type)).toEqual(['Personal']);
+      } finally {
+        await probe.stop();
       }
     });
   });

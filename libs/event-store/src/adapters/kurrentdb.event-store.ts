@@ -15,13 +15,15 @@ import {
   assertExpectedRevision,
   prepareEvents,
   validateExpectedRevision,
+  validateCompactionTime,
   validateFilter,
+  validateMaxAge,
   validatePositionOrigin,
   validateReadAllOptions,
   validateReadStreamOptions,
   validateStreamName,
 } from '../validation.js';
-import { isStreamNotFound, mapClientError } from './kurrentdb/errors.js';
+import { isStreamDeleted, isStreamNotFound, mapClientError } from './kurrentdb/errors.js';
 import { toPosition, toRecordedEvent, toStreamState } from './kurrentdb/mapping.js';
 import { readAllEvents } from './kurrentdb/read-all.js';
 import { subscribeToAll } from './kurrentdb/subscription.js';
@@ -87,7 +89,8 @@ export class KurrentDbEventStore implements EventStore {
         try {
           next = await events.next();
         } catch (error) {
-          if (isStreamNotFound(error)) return;
+          // A tombstoned stream reads as empty, like one that never was.
+          if (isStreamNotFound(error) || isStreamDeleted(error)) return;
           throw mapClientError(error, `read of "${stream}"`);
         }
         if (next.done) return;
@@ -117,6 +120,42 @@ export class KurrentDbEventStore implements EventStore {
         return () => this.subscriptions.delete(stop);
       },
     });
+  }
+
+  /**
+   * `$maxAge` in the stream's metadata (`$$<stream>`), the stream's other metadata kept as it
+   * was. A tombstoned stream's metadata cannot be written, and needs none: nothing is done.
+   */
+  async setStreamMaxAge(stream: string, maxAgeSeconds: number): Promise<void> {
+    this.assertOpen();
+    validateStreamName(stream);
+    validateMaxAge(maxAgeSeconds);
+    try {
+      const { metadata } = await this.client.getStreamMetadata(stream);
+      await this.client.setStreamMetadata(stream, { ...metadata, maxAge: maxAgeSeconds });
+    } catch (error) {
+      if (isStreamDeleted(error)) return;
+      throw mapClientError(error, `setting the max age of "${stream}"`);
+    }
+  }
+
+  /** A tombstone: the hard delete, final on KurrentDB. A second one meets the first: done already. */
+  async deleteStream(stream: string): Promise<void> {
+    this.assertOpen();
+    validateStreamName(stream);
+    try {
+      await this.client.tombstoneStream(stream);
+    } catch (error) {
+      if (isStreamDeleted(error)) return;
+      throw mapClientError(error, `deleting "${stream}"`);
+    }
+  }
+
+  /** Nothing to do from here: the server's scavenge removes what `$maxAge` and tombstones allow. */
+  async compact(now?: Date): Promise<{ removed: number }> {
+    this.assertOpen();
+    validateCompactionTime(now, Date.now);
+    return { removed: 0 };
   }
 
   /** Ends every subscription (their iterations complete), then releases the client's calls. */

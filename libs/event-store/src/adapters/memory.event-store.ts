@@ -1,4 +1,4 @@
-import { EventStoreUnavailableError } from '../errors.js';
+import { EventStoreUnavailableError, StreamDeletedError } from '../errors.js';
 import type {
   AppendResult,
   EventStore,
@@ -20,6 +20,8 @@ import {
   validateFilter,
   validateReadAllOptions,
   validateReadStreamOptions,
+  validateCompactionTime,
+  validateMaxAge,
   validateStreamName,
 } from '../validation.js';
 import { newEventId } from '../event-id.js';
@@ -27,32 +29,50 @@ import { followLog } from './follow-log.js';
 import { decodeEventRow, type EventRow } from './event-row.js';
 import { LogNotifier } from './log-notifier.js';
 
+export interface MemoryEventStoreOptions {
+  /** The clock events are stamped with (ms since the epoch); tests age events with it. */
+  now?: () => number;
+}
+
 /**
  * In-process event store for unit tests. The log is an array: an event's global sequence is
- * its index + 1, which is also its `$all` position. Appends are synchronous, so they are
- * trivially serialised; the expected-revision rule is the same one the SQLite adapter uses.
- * Payloads are kept serialised, so a reader can never mutate what was recorded.
+ * its index + 1, which is also its `$all` position. Events removed by retention or deletion
+ * leave a hole (`undefined`) at their index, so positions are never reused and readers step
+ * over the gap. Appends are synchronous, so they are trivially serialised; the
+ * expected-revision rule is the same one the SQLite adapter uses. Payloads are kept
+ * serialised, so a reader can never mutate what was recorded.
  */
 export class MemoryEventStore implements EventStore {
-  private readonly log: EventRow[] = [];
+  private readonly log: Array<EventRow | undefined> = [];
+  /** The events each stream still holds, in revision order. */
   private readonly streams = new Map<string, EventRow[]>();
+  /** Last revision of streams whose every event compaction removed: appends continue after it. */
+  private readonly compactedHeads = new Map<string, bigint>();
+  private readonly maxAges = new Map<string, number>();
+  private readonly deleted = new Set<string>();
   private readonly notifier = new LogNotifier();
+  private readonly now: () => number;
   private closed = false;
+
+  constructor(options: MemoryEventStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+  }
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     validateStreamName(stream);
     const expected = validateExpectedRevision(expectedRevision);
     const prepared = prepareEvents(events);
+    if (this.deleted.has(stream)) throw new StreamDeletedError(stream);
     const existing = this.streams.get(stream) ?? [];
-    const current = existing.length > 0 ? existing[existing.length - 1]!.revision : undefined;
+    const last = existing[existing.length - 1];
+    const current = last?.revision ?? this.compactedHeads.get(stream);
     assertExpectedRevision(stream, expected, current);
     if (prepared.length === 0) {
-      const last = existing[existing.length - 1];
       return { nextExpectedRevision: current ?? -1n, position: sequencePosition(last?.position ?? 0n) };
     }
     let revision = current ?? -1n;
-    const created_at = BigInt(Date.now());
+    const created_at = BigInt(this.now());
     for (const event of prepared) {
       revision += 1n;
       const recorded: EventRow = { ...event, stream, revision, position: BigInt(this.log.length + 1), created_at };
@@ -62,6 +82,42 @@ export class MemoryEventStore implements EventStore {
     this.streams.set(stream, existing);
     this.notifier.notify();
     return { nextExpectedRevision: revision, position: sequencePosition(existing[existing.length - 1]!.position) };
+  }
+
+  async setStreamMaxAge(stream: string, maxAgeSeconds: number): Promise<void> {
+    this.assertOpen();
+    validateStreamName(stream);
+    validateMaxAge(maxAgeSeconds);
+    if (!this.deleted.has(stream)) this.maxAges.set(stream, maxAgeSeconds);
+  }
+
+  async deleteStream(stream: string): Promise<void> {
+    this.assertOpen();
+    validateStreamName(stream);
+    for (const event of this.streams.get(stream) ?? []) this.log[Number(event.position) - 1] = undefined;
+    this.streams.delete(stream);
+    this.compactedHeads.delete(stream);
+    this.maxAges.delete(stream);
+    this.deleted.add(stream);
+  }
+
+  async compact(now?: Date): Promise<{ removed: number }> {
+    this.assertOpen();
+    const at = validateCompactionTime(now, this.now);
+    let removed = 0;
+    for (const [stream, maxAge] of this.maxAges) {
+      const events = this.streams.get(stream) ?? [];
+      const cutoff = BigInt(at - maxAge * 1000);
+      // Only the oldest events go: the first one still young ends the removable prefix.
+      let expired = 0;
+      while (expired < events.length && events[expired]!.created_at < cutoff) expired += 1;
+      if (expired === 0) continue;
+      for (const event of events.slice(0, expired)) this.log[Number(event.position) - 1] = undefined;
+      if (expired === events.length) this.compactedHeads.set(stream, events[expired - 1]!.revision);
+      this.streams.set(stream, events.slice(expired));
+      removed += expired;
+    }
+    return { removed };
   }
 
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
@@ -94,8 +150,8 @@ export class MemoryEventStore implements EventStore {
     const step = forwards ? 1 : -1;
     for (let index = Number(from) - 1; index >= 0 && index < this.log.length; index += step) {
       if (count >= maxCount) return;
-      const event = this.log[index]!;
-      if (!matchesFilter(filter, event.stream, event.type)) continue;
+      const event = this.log[index];
+      if (event === undefined || !matchesFilter(filter, event.stream, event.type)) continue;
       count += 1;
       yield decodeEventRow(event);
     }
@@ -114,14 +170,28 @@ export class MemoryEventStore implements EventStore {
       notifier: this.notifier,
       pollIntervalMs: 1000,
       closed: () => this.closed,
-      fetchAfter: (cursor, limit) =>
-        this.log.slice(Number(cursor), Number(cursor) + limit).map((event) => ({
+      fetchAfter: (cursor, limit) => this.eventsAfter(cursor, limit).map((event) => ({
           sequence: event.position,
           stream: event.stream,
           type: event.type,
           decode: () => decodeEventRow(event),
         })),
     });
+  }
+
+  /** Up to `limit` recorded events after position `cursor`, stepping over holes. */
+  private eventsAfter(cursor: bigint, limit: number): EventRow[] {
+    const found: EventRow[] = [];
+    for (let index = Number(cursor); index < this.log.length && found.length < limit; index++) {
+      const event = this.log[index];
+      if (event !== undefined) found.push(event);
+    }
+    return found;
+  }
+
+  /** Test support: the max age `setStreamMaxAge` recorded for `stream`, if any. */
+  streamMaxAge(stream: string): number | undefined {
+    return this.maxAges.get(stream);
   }
 
   /**
@@ -137,7 +207,7 @@ export class MemoryEventStore implements EventStore {
       type: 'StreamSeeded',
       data: '{}',
       metadata: '{"schemaVersion":1}',
-      created_at: BigInt(Date.now()),
+      created_at: BigInt(this.now()),
     };
     this.log.push(event);
     this.streams.set(stream, [...(this.streams.get(stream) ?? []), event]);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidEventStoreInputError, WrongExpectedVersionError } from '../errors.js';
 import type { EventStore, NewEvent } from '../event-store.js';
 import { comparePositions, type Position } from '../position.js';
+import { retentionContract } from './retention.contract.js';
 import { collect, SubscriptionProbe } from './subscription-probe.js';
 
 /**
@@ -10,10 +11,17 @@ import { collect, SubscriptionProbe } from './subscription-probe.js';
  * adapter cannot offer is left out and the tests that need it are not registered for it.
  */
 export interface EventStoreHarness {
-  /** A store on a fresh log (or, for a shared server, a log the suite's unique names isolate it in). */
-  create(): Promise<EventStore>;
+  /**
+   * A store on a fresh log (or, for a shared server, a log the suite's unique names isolate it
+   * in). Embedded stores stamp events with `now` (ms), which the retention cases shift.
+   */
+  create(now: () => number): Promise<EventStore>;
   /** A new store instance on the same log as `store`, after closing `store`: a process restart. */
-  restart?(store: EventStore): Promise<EventStore>;
+  restart?(store: EventStore, now: () => number): Promise<EventStore>;
+  /** The max age `setStreamMaxAge` left for `stream`, read from where the adapter keeps it. */
+  maxAgeOf(store: EventStore, stream: string): Promise<number | undefined>;
+  /** `compact()` removes events and removals leave `$all` at once (memory, SQLite); not KurrentDB. */
+  embedded: boolean;
   /** Makes `stream` exist with its last event at `revision` (to test revisions past 2^32). */
   seedStreamAt?(store: EventStore, stream: string, revision: bigint): Promise<void>;
   dispose?(): Promise<void>;
@@ -40,9 +48,11 @@ export function runEventStoreContract(adapter: string, harness: EventStoreHarnes
     const stream = (name: string) => `ct${run}-${name}-${++counter}`;
     const ours = { streamNamePrefixes: [`ct${run}-`] };
     let store: EventStore;
+    let clockShift = 0;
+    const now = () => Date.now() + clockShift;
 
     beforeAll(async () => {
-      store = await harness.create();
+      store = await harness.create(now);
     });
     afterAll(async () => {
       await store?.close();
@@ -310,7 +320,7 @@ export function runEventStoreContract(adapter: string, harness: EventStoreHarnes
         await first.stop();
         const checkpoint = first.events[1]!.position;
         await store.append(s, [event(T('R'), { i: 2 })], 1n);
-        if (harness.restart) store = await harness.restart(store);
+        if (harness.restart) store = await harness.restart(store, now);
         const second = new SubscriptionProbe(store, { fromPosition: checkpoint, filter });
         try {
           await second.until('catch-up', (p) => p.caughtUp);
@@ -320,6 +330,17 @@ export function runEventStoreContract(adapter: string, harness: EventStoreHarnes
           await second.stop();
         }
       });
+    });
+
+    retentionContract({
+      store: () => store,
+      stream,
+      type: T,
+      shiftClock: (ms) => {
+        clockShift = ms;
+      },
+      maxAgeOf: harness.maxAgeOf,
+      embedded: harness.embedded,
     });
   });
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { EventStoreUnavailableError } from '../../errors.js';
+import { EventStoreUnavailableError, StreamDeletedError } from '../../errors.js';
 import { runEventStoreContract } from '../../testing/event-store.contract.js';
 import { raceAppendsInProcesses } from '../../testing/child-appenders.js';
 import { collect, SubscriptionProbe } from '../../testing/subscription-probe.js';
@@ -14,19 +14,30 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `events-${++files}.db`);
 const paths = new WeakMap<SqliteEventStore, string>();
-const open = (path: string) => {
-  const store = new SqliteEventStore({ path, pollIntervalMs: 20 });
+const open = (path: string, now?: () => number) => {
+  const store = new SqliteEventStore({ path, pollIntervalMs: 20, ...(now ? { now } : {}) });
   paths.set(store, path);
   return store;
 };
 
 runEventStoreContract('sqlite', {
-  create: async () => open(freshPath()),
-  restart: async (store) => {
+  create: async (now) => open(freshPath(), now),
+  restart: async (store, now) => {
     const path = paths.get(store as SqliteEventStore)!;
     await store.close();
-    return open(path);
+    return open(path, now);
   },
+  maxAgeOf: async (store, stream) => {
+    // A second connection reads the table, as an operator inspecting the file would.
+    const db = new Database(paths.get(store as SqliteEventStore)!, { readonly: true });
+    try {
+      const row = db.prepare('SELECT max_age_seconds AS age FROM stream_retention WHERE stream = ?').get(stream) as { age: number } | undefined;
+      return row?.age;
+    } finally {
+      db.close();
+    }
+  },
+  embedded: true,
   seedStreamAt: async (store, stream, revision) => {
     // A second connection writes the row directly, as if the stream had grown that long.
     const db = new Database(paths.get(store as SqliteEventStore)!);
@@ -114,3 +125,69 @@ describe('SqliteEventStore on disk', () => {
   });
 });
 
+
+/** The log's schema as version 1 created it, kept verbatim to test the upgrade from it. */
+const VERSION_1_SCHEMA = `
+  CREATE TABLE event_store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE events (
+    position   INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT    NOT NULL UNIQUE,
+    stream     TEXT    NOT NULL,
+    revision   INTEGER NOT NULL,
+    type       TEXT    NOT NULL,
+    data       TEXT    NOT NULL,
+    metadata   TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (stream, revision)
+  ) STRICT;
+  INSERT INTO event_store_meta (key, value) VALUES ('schema_version', '1');`;
+
+describe('SqliteEventStore schema versions', () => {
+  const versionOf = (path: string) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return (db.prepare(`SELECT value FROM event_store_meta WHERE key = 'schema_version'`).get() as { value: string }).value;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('upgrades a version-1 file in place: its events stay, retention and erasure work', async () => {
+    const path = freshPath();
+    const old = new Database(path);
+    old.exec(VERSION_1_SCHEMA);
+    const insert = old.prepare(
+      `INSERT INTO events (id, stream, revision, type, data, metadata, created_at) VALUES (?, ?, ?, ?, '{}', '{"schemaVersion":1}', ?)`,
+    );
+    const longAgo = Date.now() - 90 * 86_400_000;
+    insert.run(crypto.randomUUID(), 'authcode-old', 0, 'AuthorizationCodeIssued', longAgo);
+    insert.run(crypto.randomUUID(), 'authcode-old', 1, 'AuthorizationCodeRedeemed', longAgo);
+    insert.run(crypto.randomUUID(), 'client-c1', 0, 'ClientRegistered', longAgo);
+    old.close();
+
+    const store = open(path);
+    expect(versionOf(path)).toBe('2');
+    expect((await collect(store.readAll())).map((e) => e.stream)).toEqual(['authcode-old', 'authcode-old', 'client-c1']);
+    await store.setStreamMaxAge('authcode-old', 30 * 86_400);
+    expect(await store.compact()).toEqual({ removed: 2 });
+    await store.deleteStream('client-c1');
+    await store.close();
+
+    // Reopening a version-2 file changes nothing, and what the upgrade enabled persisted.
+    const reopened = open(path);
+    expect(versionOf(path)).toBe('2');
+    expect(await collect(reopened.readAll())).toEqual([]);
+    await expect(reopened.append('client-c1', [{ type: 'ClientRegistered', data: {} }], 'any')).rejects.toBeInstanceOf(StreamDeletedError);
+    expect((await reopened.append('authcode-old', [{ type: 'AuthorizationCodeReuseDetected', data: {} }], 1n)).nextExpectedRevision).toBe(2n);
+    await reopened.close();
+  });
+
+  it('refuses a file from a newer meshid, naming both versions', () => {
+    const path = freshPath();
+    const newer = new Database(path);
+    newer.exec(VERSION_1_SCHEMA.replace("'1')", "'3')"));
+    newer.close();
+    expect(() => open(path)).toThrow(EventStoreUnavailableError);
+    expect(() => open(path)).toThrow(/schema version 3; this meshid reads version 2/);
+  });
+});

@@ -1,5 +1,10 @@
 import Database from 'better-sqlite3';
-import { EventStoreUnavailableError, InvalidEventStoreInputError, WrongExpectedVersionError } from '../../errors.js';
+import {
+  EventStoreUnavailableError,
+  InvalidEventStoreInputError,
+  StreamDeletedError,
+  WrongExpectedVersionError,
+} from '../../errors.js';
 import type {
   AppendResult,
   EventStore,
@@ -22,10 +27,13 @@ import {
   validatePositionOrigin,
   validateReadAllOptions,
   validateReadStreamOptions,
+  validateCompactionTime,
+  validateMaxAge,
   validateStreamName,
 } from '../../validation.js';
 import { followLog } from '../follow-log.js';
 import { LogNotifier } from '../log-notifier.js';
+import { SqliteRetention } from './retention.js';
 import { ensureEventsSchema } from './schema.js';
 import { EventStatements } from './statements.js';
 import { decodeEventRow } from '../event-row.js';
@@ -42,6 +50,8 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How long an append waits for another process's write lock before failing. Default 5 s. */
   busyTimeoutMs?: number;
+  /** The clock events are stamped with (ms since the epoch). Default `Date.now`; tests age events with it. */
+  now?: () => number;
 }
 
 const PAGE_SIZE = 512;
@@ -57,6 +67,8 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: EventStatements;
   private readonly notifier = new LogNotifier();
   private readonly pollIntervalMs: number;
+  private readonly now: () => number;
+  private readonly retention: SqliteRetention;
   private readonly appendTransaction: (stream: string, expected: ExpectedRevision, events: PreparedEvent[]) => AppendResult;
   private closed = false;
 
@@ -76,7 +88,9 @@ export class SqliteEventStore implements EventStore {
       });
     }
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.now = options.now ?? Date.now;
     this.statements = new EventStatements(this.db);
+    this.retention = new SqliteRetention(this.db, this.statements);
     this.appendTransaction = this.db.transaction((stream, expected, events) => this.appendLocked(stream, expected, events))
       .immediate as typeof this.appendTransaction;
   }
@@ -101,18 +115,27 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  /** Runs under the write lock: decide against the current revision, then insert. */
+  /**
+   * Runs under the write lock: decide against the current revision, then insert. Only a stream
+   * without events (a first append, or one retention or deletion emptied) costs the lookups of
+   * `deleted_streams` and of the revision compaction left; every other append skips them.
+   */
   private appendLocked(stream: string, expected: ExpectedRevision, events: PreparedEvent[]): AppendResult {
     const last = this.statements.lastRevision.get(stream);
-    assertExpectedRevision(stream, expected, last?.revision);
-    if (events.length === 0) {
-      return { nextExpectedRevision: last?.revision ?? -1n, position: sequencePosition(last?.position ?? 0n) };
+    let current = last?.revision;
+    if (last === undefined) {
+      if (this.statements.isDeleted.get(stream) !== undefined) throw new StreamDeletedError(stream);
+      current = this.statements.compactedThrough.get(stream)?.revision ?? undefined;
     }
-    let revision = last?.revision ?? -1n;
+    assertExpectedRevision(stream, expected, current);
+    if (events.length === 0) {
+      return { nextExpectedRevision: current ?? -1n, position: sequencePosition(last?.position ?? 0n) };
+    }
+    let revision = current ?? -1n;
     if (revision + BigInt(events.length) > MAX_INT64) {
       throw new InvalidEventStoreInputError('events', `stream "${stream}" would pass the largest revision`);
     }
-    const createdAt = Date.now();
+    const createdAt = this.now();
     let position = 0n;
     for (const event of events) {
       revision += 1n;
@@ -123,7 +146,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   private translateAppendError(error: unknown, stream: string, expected: ExpectedRevision): Error {
-    if (error instanceof WrongExpectedVersionError || error instanceof InvalidEventStoreInputError) return error;
+    if (
+      error instanceof WrongExpectedVersionError ||
+      error instanceof InvalidEventStoreInputError ||
+      error instanceof StreamDeletedError
+    ) {
+      return error;
+    }
     const code = (error as { code?: string }).code;
     const message = (error as Error).message ?? String(error);
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.stream')) {
@@ -199,6 +228,33 @@ export class SqliteEventStore implements EventStore {
           decode: () => decodeEventRow(row),
         })),
     });
+  }
+
+  async setStreamMaxAge(stream: string, maxAgeSeconds: number): Promise<void> {
+    this.assertOpen();
+    validateStreamName(stream);
+    validateMaxAge(maxAgeSeconds);
+    this.runWrite(`setting the max age of "${stream}"`, () => this.retention.setMaxAge(stream, maxAgeSeconds));
+  }
+
+  async deleteStream(stream: string): Promise<void> {
+    this.assertOpen();
+    validateStreamName(stream);
+    this.runWrite(`deleting "${stream}"`, () => this.retention.delete(stream, this.now()));
+  }
+
+  async compact(now?: Date): Promise<{ removed: number }> {
+    this.assertOpen();
+    const at = validateCompactionTime(now, this.now);
+    return { removed: this.runWrite('compaction', () => this.retention.compact(at)) };
+  }
+
+  private runWrite<T>(action: string, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      throw new EventStoreUnavailableError(`${action} failed: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventRow } from '../event-row.js';
 
-
+const MAX_INT64 = '9223372036854775807';
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created_at';
 
 /** Every statement the adapter runs, prepared once per connection. */
@@ -13,6 +13,15 @@ export class EventStatements {
   readonly allForwards: Statement<[bigint, number], EventRow>;
   readonly allBackwards: Statement<[bigint, number], EventRow>;
   readonly headPosition: Statement<[], { position: bigint | null }>;
+  readonly isDeleted: Statement<[string], { deleted: 1 }>;
+  readonly compactedThrough: Statement<[string], { revision: bigint | null }>;
+  readonly setMaxAge: Statement<[string, number]>;
+  readonly deleteStreamEvents: Statement<[string]>;
+  readonly markDeleted: Statement<[string, number]>;
+  readonly dropRetention: Statement<[string]>;
+  readonly expiredPrefixes: Statement<[{ now: number }], { stream: string; through: bigint; removed: bigint }>;
+  readonly removeThrough: Statement<[string, bigint]>;
+  readonly recordCompacted: Statement<[bigint, string]>;
 
   constructor(db: Database) {
     this.lastRevision = db
@@ -42,5 +51,32 @@ export class EventStatements {
     this.headPosition = db
       .prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events')
       .safeIntegers(true);
+    this.isDeleted = db.prepare<[string], { deleted: 1 }>('SELECT 1 AS deleted FROM deleted_streams WHERE stream = ?');
+    this.compactedThrough = db
+      .prepare<[string], { revision: bigint | null }>('SELECT compacted_through AS revision FROM stream_retention WHERE stream = ?')
+      .safeIntegers(true);
+    this.setMaxAge = db.prepare(
+      `INSERT INTO stream_retention (stream, max_age_seconds) VALUES (?, ?)
+       ON CONFLICT (stream) DO UPDATE SET max_age_seconds = excluded.max_age_seconds`,
+    );
+    this.deleteStreamEvents = db.prepare('DELETE FROM events WHERE stream = ?');
+    this.markDeleted = db.prepare('INSERT OR IGNORE INTO deleted_streams (stream, deleted_at) VALUES (?, ?)');
+    this.dropRetention = db.prepare('DELETE FROM stream_retention WHERE stream = ?');
+    // Per stream with a max age: the revision of its oldest event still young (NULL: none is),
+    // computed once per stream; every event before it is past age and may go.
+    this.expiredPrefixes = db
+      .prepare<[{ now: number }], { stream: string; through: bigint; removed: bigint }>(
+        `WITH bounds AS MATERIALIZED (
+           SELECT r.stream,
+                  (SELECT min(y.revision) FROM events y
+                    WHERE y.stream = r.stream AND y.created_at >= @now - r.max_age_seconds * 1000) AS young
+             FROM stream_retention r)
+         SELECT e.stream AS stream, max(e.revision) AS through, count(*) AS removed
+           FROM bounds b JOIN events e ON e.stream = b.stream AND e.revision < coalesce(b.young, ${MAX_INT64})
+          GROUP BY e.stream`,
+      )
+      .safeIntegers(true);
+    this.removeThrough = db.prepare('DELETE FROM events WHERE stream = ? AND revision <= ?');
+    this.recordCompacted = db.prepare('UPDATE stream_retention SET compacted_through = ? WHERE stream = ?');
   }
 }

@@ -1,6 +1,7 @@
 import { status, type ServerReadableStream, type sendUnaryData } from '@grpc/grpc-js';
 import type { FakeExpectation, FakeLog, ProposedEvent } from './fake-log.js';
 import { empty, streamName, uuidText } from './messages.js';
+import { streamDeletedError } from './stream-deleted.js';
 import { AppendReq, AppendResp, type AppendReqMessage, type AppendRespMessage, type UuidMessage } from './protocol.js';
 
 type AppendCall = ServerReadableStream<AppendReqMessage, AppendRespMessage>;
@@ -9,7 +10,7 @@ type AppendCall = ServerReadableStream<AppendReqMessage, AppendRespMessage>;
  * `Streams.Append`, client streaming: one `options` message (stream and expected revision),
  * then one `proposed_message` per event. The batch is applied atomically when the client ends
  * the stream. A version conflict is an `AppendResp.wrong_expected_version` message, not a gRPC
- * error, exactly as the client expects.
+ * error, exactly as the client expects; a tombstoned stream is a stream-deleted gRPC error.
  */
 export function appendHandler(log: FakeLog) {
   return (call: AppendCall, callback: sendUnaryData<AppendRespMessage>): void => {
@@ -41,6 +42,8 @@ export function appendHandler(log: FakeLog) {
       if (!options || !stream) return fail('append without options or stream identifier');
       const expected = decodeExpectation(options);
       const outcome = log.append(stream, expected, events);
+      // A deleted stream is a gRPC error here, unlike a version conflict.
+      if ('deleted' in outcome) return callback(streamDeletedError(stream));
       callback(null, outcome.ok ? success(outcome.current, outcome.last) : wrongExpectedVersion(expected, outcome.current));
     });
   };

@@ -2,6 +2,7 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { decodeProposed } from './append-handler.js';
 import type { FakeExpectation, FakeLog, ProposedEvent } from './fake-log.js';
 import { streamIdentifier, streamName } from './messages.js';
+import { streamDeletedStatus } from './stream-deleted.js';
 import {
   AllStreamPosition,
   Any,
@@ -33,7 +34,8 @@ const INVALID_ARGUMENT = 3;
  * (as real servers since 21.10 do). One long-lived call carries every append of a client, each
  * identified by a correlation id: options on its first message, proposed messages possibly split
  * over several, `is_final` on the last. Each append gets one response; a version conflict is
- * an error status whose details pack an `event_store.client.WrongExpectedVersion`.
+ * an error status whose details pack an `event_store.client.WrongExpectedVersion`, a tombstoned
+ * stream one packing an `event_store.client.StreamDeleted`.
  */
 export function batchAppendHandler(log: FakeLog) {
   return (call: BatchCall): void => {
@@ -69,6 +71,7 @@ function complete(log: FakeLog, batch: PendingBatch): BatchAppendRespMessage {
   response.setStreamIdentifier(streamIdentifier(stream));
   const expected = decodeExpectation(batch.options);
   const outcome = log.append(stream, expected, batch.events);
+  if ('deleted' in outcome) return response.setError(streamDeletedStatus(stream));
   if (!outcome.ok) return response.setError(conflict(expected, outcome.current));
   const success = new BatchAppendResp.Success();
   if (outcome.current === undefined) success.setNoStream(new GoogleEmpty());

@@ -22,11 +22,17 @@ export type FakeExpectation = { kind: 'any' } | { kind: 'no_stream' } | { kind: 
 
 export type AppendOutcome =
   | { ok: true; current: bigint | undefined; last: FakeRecord | undefined }
-  | { ok: false; current: bigint | undefined };
+  | { ok: false; current: bigint | undefined }
+  | { ok: false; deleted: true };
+
+/** The revision the server gives a tombstone: the largest 64-bit signed number. */
+export const TOMBSTONE_REVISION = (1n << 63n) - 1n;
+/** The type of the server's tombstone event, recorded in the deleted stream itself. */
+export const STREAM_DELETED_TYPE = '$streamDeleted';
 
 /** Gap between the commit positions of consecutive events; prepare sits half a stride below. */
 const POSITION_STRIDE = 100n;
-const TICKS_PER_MS = 10_000n;
+export const TICKS_PER_MS = 10_000n;
 
 /**
  * The fake's storage: one global log (`$all`) and an index by stream. A position is
@@ -38,6 +44,7 @@ export class FakeLog {
   readonly records: FakeRecord[] = [];
   private readonly streams = new Map<string, FakeRecord[]>();
   private readonly listeners = new Set<() => void>();
+  private readonly tombstoned = new Set<string>();
 
   constructor(private readonly positionBase: bigint) {}
 
@@ -50,7 +57,41 @@ export class FakeLog {
     return events?.[events.length - 1]?.revision;
   }
 
+  /**
+   * Whether `stream` was tombstoned; its metadata stream (`$$stream`) goes with it, as on the
+   * server, so metadata can be neither written nor read afterwards.
+   */
+  isTombstoned(stream: string): boolean {
+    return this.tombstoned.has(stream) || (stream.startsWith('$$') && this.tombstoned.has(stream.slice(2)));
+  }
+
+  /**
+   * Hard-deletes `stream`: from now on appends and reads of it fail with stream-deleted. As on
+   * the server, its events stay in `$all` (only a scavenge would remove them, and the fake has
+   * none), followed by a `$streamDeleted` event at the largest revision. Answers the tombstone's
+   * record, or `undefined` if the stream was already tombstoned.
+   */
+  tombstone(stream: string): FakeRecord | undefined {
+    if (this.isTombstoned(stream)) return undefined;
+    this.tombstoned.add(stream);
+    const record = this.push(stream, TOMBSTONE_REVISION, jsonEvent(STREAM_DELETED_TYPE, {}));
+    this.notify();
+    return record;
+  }
+
+  /**
+   * The `$maxAge` (seconds) of the last `$metadata` event in `$$stream`, if any (test hook, and
+   * what stream reads honour: events older than it are not returned).
+   */
+  maxAge(stream: string): number | undefined {
+    const metadata = this.streams.get(`$$${stream}`)?.at(-1);
+    if (!metadata || metadata.type !== '$metadata') return undefined;
+    const value = (JSON.parse(Buffer.from(metadata.data).toString('utf8')) as { $maxAge?: unknown }).$maxAge;
+    return typeof value === 'number' ? value : undefined;
+  }
+
   append(stream: string, expected: FakeExpectation, events: readonly ProposedEvent[]): AppendOutcome {
+    if (this.isTombstoned(stream)) return { ok: false, deleted: true };
     const current = this.currentRevision(stream);
     const ok =
       expected.kind === 'any' ||

@@ -5,6 +5,7 @@ import { batchAppendHandler } from './batch-append-handler.js';
 import { ServerFeaturesService, StreamsService } from './protocol.js';
 import { readHandler } from './read-handler.js';
 import { serverFeaturesHandler } from './server-features.js';
+import { tombstoneHandler } from './stream-deleted.js';
 
 export interface KurrentDbWireFakeOptions {
   /** Added to every `$all` position, e.g. `2n ** 60n` to check positions past 2^53. Default 0. */
@@ -53,6 +54,7 @@ export class KurrentDbWireFake {
       append: appendHandler(this.log),
       batchAppend: batchAppendHandler(this.log),
       read: readHandler(this.log, this.checkpointWindow),
+      tombstone: tombstoneHandler(this.log),
     };
     server.addService(StreamsService, streams);
     if (this.serverFeatures) server.addService(ServerFeaturesService, { getSupportedMethods: serverFeaturesHandler() });
@@ -85,6 +87,16 @@ export class KurrentDbWireFake {
   /** Test hook: subscriptions the fake is serving (0 once every client has cancelled). */
   get activeSubscriptions(): number {
     return this.log.listenerCount;
+  }
+
+  /** Test hook: the `$maxAge` the stream's metadata holds, as `setStreamMetadata` wrote it. */
+  maxAge(stream: string): number | undefined {
+    return this.log.maxAge(stream);
+  }
+
+  /** Test hook: whether `stream` was tombstoned. */
+  isTombstoned(stream: string): boolean {
+    return this.log.isTombstoned(stream);
   }
 
   /** Test hook: records a server-side event, `$metadata` in a `$$` stream by default. */

@@ -22,12 +22,18 @@
  *   name or event type by prefixes or regex. System events are in `$all` like any other.
  * - Subscriptions to a stream or to `$all` (filtered or not): confirmation, catch-up,
  *   `caught_up`, live events, checkpoints (see `subscription.ts` for the rule).
+ * - Tombstone (hard delete, expected revision `any`): later appends (Append and BatchAppend) and
+ *   stream reads fail with stream-deleted, as the server answers them; the stream's events stay
+ *   in `$all`, followed by a `$streamDeleted` event, as until a real server's scavenge.
+ * - Stream metadata as the client writes it (a `$metadata` event in `$$<stream>`, read back
+ *   through the same stream read); stream reads leave out events older than its `$maxAge`.
  * - String and structured UUIDs; `created` in 100-ns ticks since the Unix epoch; positions
  *   whose commit and prepare halves both increase and differ.
- * Out of this fake's scope (the adapter never uses them): idempotent appends by event id, deletes and tombstones, stream metadata
- * ($maxAge, $tb, ...), link resolution, the v2 multi-stream protocol, persistent
- * subscriptions, projections, users, operations and gossip (UNIMPLEMENTED), authentication,
- * TLS, deadlines, `fell_behind`, checkpoints on plain (non-subscription) reads.
+ * Out of this fake's scope (the adapter never uses them): idempotent appends by event id, soft
+ * deletes, stream metadata other than $maxAge ($maxCount, $tb, $acl, ...), scavenges, link
+ * resolution, the v2 multi-stream protocol, persistent subscriptions, projections, users,
+ * operations and gossip (UNIMPLEMENTED), authentication, TLS, deadlines, `fell_behind`,
+ * checkpoints on plain (non-subscription) reads.
  */
 export { KurrentDbWireFake, type KurrentDbWireFakeOptions } from './fake-server.js';
 export type { FakeRecord } from './fake-log.js';

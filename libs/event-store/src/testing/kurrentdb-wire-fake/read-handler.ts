@@ -1,8 +1,9 @@
 import { fail, invalid, write, type ReadCall, type ReadOptions } from './call-io.js';
-import type { FakeLog, FakeRecord } from './fake-log.js';
+import { TICKS_PER_MS, type FakeLog, type FakeRecord } from './fake-log.js';
 import { decodeFilter } from './filter.js';
 import { eventResponse, streamName, streamNotFoundResponse, type UuidFormat } from './messages.js';
 import { ReadReq, type ReadRespMessage } from './protocol.js';
+import { streamDeletedError } from './stream-deleted.js';
 import { subscribe } from './subscription.js';
 
 const { ReadDirection, CountOptionCase } = ReadReq.Options;
@@ -19,6 +20,8 @@ export function readHandler(log: FakeLog, checkpointWindow: number) {
     if (!options) return fail(call, invalid('read without options'));
     const format: UuidFormat = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
     const run = async () => {
+      const stream = options.hasStream() ? streamName(options.getStream()?.getStreamIdentifier()) : undefined;
+      if (stream !== undefined && log.isTombstoned(stream)) return void call.emit('error', streamDeletedError(stream));
       if (options.hasSubscription()) return subscribe(call, log, options, format, checkpointWindow);
       const result = options.hasStream() ? readStream(log, options) : readAll(log, options, checkpointWindow);
       return send(call, result, format);
@@ -43,12 +46,19 @@ function limit(options: ReadOptions): number {
   return count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(count);
 }
 
-/** Forwards reads are inclusive of `revision`, backwards too; `start` backwards is revision 0 only. */
+/**
+ * Forwards reads are inclusive of `revision`, backwards too; `start` backwards is revision 0
+ * only. A tombstoned stream never gets here (the call fails with stream-deleted first).
+ */
 function readStream(log: FakeLog, options: ReadOptions): FakeRecord[] | ReadRespMessage {
   const stream = streamName(options.getStream()?.getStreamIdentifier());
   if (stream === undefined) throw invalid('stream read without a stream identifier');
-  const events = log.streamEvents(stream);
-  if (!events) return streamNotFoundResponse(stream);
+  const stored = log.streamEvents(stream);
+  if (!stored) return streamNotFoundResponse(stream);
+  // `$maxAge` hides events older than it from stream reads (not from `$all`), as on the server.
+  const maxAge = log.maxAge(stream);
+  const oldest = maxAge === undefined ? undefined : BigInt(Date.now() - maxAge * 1000) * TICKS_PER_MS;
+  const events = oldest === undefined ? stored : stored.filter((e) => e.created >= oldest);
   const streamOptions = options.getStream()!;
   const forwards = options.getReadDirection() === ReadDirection.FORWARDS;
   let from: bigint;
