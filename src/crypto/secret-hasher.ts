@@ -32,8 +32,15 @@ export class SecretHasher {
    * one use is never accepted for another, nor equal to a stored secret's digest.
    */
   mac(purpose: string, data: string): string {
-    const key = createHmac('sha256', this.secrets.pepper).update(`meshid mac: ${purpose}`, 'utf8').digest();
-    return createHmac('sha256', key).update(data, 'utf8').digest('base64url');
+    return createHmac('sha256', this.derivedKey(purpose)).update(data, 'utf8').digest('base64url');
+  }
+
+  /**
+   * The key `mac` uses for `purpose`, for callers that MAC many values at once (sealing the log)
+   * and must not derive it per value. A fresh Buffer: the caller may keep it, never log it.
+   */
+  derivedKey(purpose: string): Buffer {
+    return createHmac('sha256', this.secrets.pepper).update(`meshid mac: ${purpose}`, 'utf8').digest();
   }
 
   /** Whether `mac` is `mac(purpose, data)`, compared in constant time. */

@@ -37,7 +37,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'meshid-e2e-'));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const settings = { MESHID_PORT: String(port), MESHID_ISSUER: issuer, MESHID_DATA_DIR: dataDir, MESHID_LOG_LEVEL: 'error', ...env };
+  // Seals land on shutdown rather than mid-test, so suites that count events see only their own
+  // (audit-verify's suites exercise the sealer's timing).
+  const settings = {
+    MESHID_PORT: String(port),
+    MESHID_ISSUER: issuer,
+    MESHID_DATA_DIR: dataDir,
+    MESHID_LOG_LEVEL: 'error',
+    MESHID_LOG_SEAL_INTERVAL_SECONDS: '3600',
+    ...env,
+  };
   const server = await startServer(loadConfig({ env: settings, cwd: dataDir }));
   return {
     server,
