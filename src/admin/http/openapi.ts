@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AuditExportModule } from '../../audit/export/audit-export.module.js';
 import { AdminModule } from '../admin.module.js';
 
 /** Where the admin API is described: the browsable page, and the document itself. */
@@ -51,7 +52,7 @@ export function serveOpenApi(app: NestFastifyApplication, issuer: string): void 
     .addServer(issuer.replace(/\/+$/, ''))
     .addBearerAuth()
     .build();
-  const document = JSON.stringify(SwaggerModule.createDocument(app, config, { include: [AdminModule] }));
+  const document = JSON.stringify(SwaggerModule.createDocument(app, config, { include: [AdminModule, AuditExportModule] }));
   const uiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const files = new Map<string, { body: Buffer | string; type: string }>([
     ['openapi.json', { body: document, type: 'application/json; charset=utf-8' }],
