@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthorizationHttpModule } from './authorization/http/authorization-http.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
-      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule, AdminModule],
+      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule, AccountsModule, AdminModule],
     };
   }
 }

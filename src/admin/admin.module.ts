@@ -12,12 +12,14 @@ import { GrantsAdmin } from './application/grants-admin.js';
 import { InitialTokensAdmin } from './application/initial-tokens-admin.js';
 import { KeysAdmin } from './application/keys-admin.js';
 import { ReadYourWrites } from './application/read-your-writes.js';
+import { SubjectsAdmin } from './application/subjects-admin.js';
 import { AdminAccess } from './http/admin-access.js';
 import { AdminGuard } from './http/admin.guard.js';
 import { AdminClientsController } from './http/clients.controller.js';
 import { AdminGrantsController } from './http/grants.controller.js';
 import { AdminInitialTokensController } from './http/initial-tokens.controller.js';
 import { AdminKeysController } from './http/keys.controller.js';
+import { AdminSubjectsController } from './http/subjects.controller.js';
 import { AdminWhoamiController } from './http/whoami.controller.js';
 import { AdminUiController } from './ui/admin-ui.controller.js';
 
@@ -27,8 +29,8 @@ import { AdminUiController } from './ui/admin-ui.controller.js';
  */
 @Module({
   imports: [AuditModule, ClientsModule, KeysModule, PolicyModule, TokensModule],
-  controllers: [AdminWhoamiController, AdminClientsController, AdminKeysController, AdminGrantsController, AdminInitialTokensController, AdminUiController],
-  providers: [Clock, ReadYourWrites, ClientsAdmin, ClientActivity, KeysAdmin, GrantsAdmin, InitialTokensAdmin, AdminService, AdminAccess, AdminGuard],
+  controllers: [AdminWhoamiController, AdminClientsController, AdminKeysController, AdminGrantsController, AdminInitialTokensController, AdminSubjectsController, AdminUiController],
+  providers: [Clock, ReadYourWrites, ClientsAdmin, ClientActivity, KeysAdmin, GrantsAdmin, InitialTokensAdmin, SubjectsAdmin, AdminService, AdminAccess, AdminGuard],
   exports: [AdminService],
 })
 export class AdminModule {}

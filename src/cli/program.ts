@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EventStoreError } from '#event-store';
 import { ProjectionError } from '#projections';
+import { registerAccountCommands } from '../accounts/cli/accounts.cli.js';
 import { parseBaseUrl } from '../admin/cli/arguments.js';
 import { EXIT_CODES_HELP, reportAdminError } from '../admin/cli/exit-codes.js';
 import { registerGrantCommands } from '../admin/cli/grants.cli.js';
@@ -91,6 +92,7 @@ export function buildProgram(): Command {
   registerInitialTokenCommands(program);
   registerKeyCommands(program);
   registerGrantCommands(program);
+  registerAccountCommands(program);
   registerWhoamiCommand(program);
   registerAuditCommands(program);
   registerImportTsidpCommand(program);

@@ -1,12 +1,18 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { EVENT_STORE } from '#event-store';
+import { EVENT_STORE, type EventStore } from '#event-store';
 import type { OpenStorage } from './open-storage.js';
+import { PersonalDataErasuresProjection } from './personal-data/personal-data-erasures.projection.js';
+import { PersonalDataKeys } from './personal-data/personal-data-keys.js';
+import { PersonalDataStore } from './personal-data/personal-data-store.js';
 import { ProjectionsService } from './projections.service.js';
 import { StorageLifecycle } from './storage-lifecycle.js';
 import { RAW_EVENT_STORE, READ_MODEL_DATABASE } from './storage.tokens.js';
 
-/** The open event store and read-model database, and the projections that run over them. */
+/**
+ * The open event store and read-model database, and the projections that run over them. The
+ * store modules use (EVENT_STORE) seals personal data on its way into the log (PersonalDataStore).
+ */
 @Global()
 @Module({})
 export class StorageModule {
@@ -15,13 +21,19 @@ export class StorageModule {
       module: StorageModule,
       imports: [DiscoveryModule],
       providers: [
-        { provide: EVENT_STORE, useValue: storage.store },
         { provide: RAW_EVENT_STORE, useValue: storage.store },
+        PersonalDataKeys,
+        {
+          provide: EVENT_STORE,
+          useFactory: (raw: EventStore, keys: PersonalDataKeys) => new PersonalDataStore(raw, keys),
+          inject: [RAW_EVENT_STORE, PersonalDataKeys],
+        },
+        PersonalDataErasuresProjection,
         { provide: READ_MODEL_DATABASE, useValue: storage.readModels },
         ProjectionsService,
         StorageLifecycle,
       ],
-      exports: [EVENT_STORE, RAW_EVENT_STORE, READ_MODEL_DATABASE, ProjectionsService],
+      exports: [EVENT_STORE, RAW_EVENT_STORE, READ_MODEL_DATABASE, ProjectionsService, PersonalDataKeys],
     };
   }
 }

@@ -120,6 +120,18 @@ export interface RevokedGrants {
   revoked: string[];
 }
 
+/** What forgetting a subject did. */
+export interface ForgottenSubject {
+  subject: string;
+  /** Whether personal data of the subject was sealed under a key that is now destroyed. */
+  erased: boolean;
+  /** The destroyed key's id (a keyed digest of the subject and a generation), when erased. */
+  key_id: string | null;
+  erased_at: string | null;
+  /** The subject's grants this call revoked. */
+  grants_revoked: string[];
+}
+
 export interface NewInitialAccessToken {
   /** 1 to 1000; default 1. */
   uses?: number;
@@ -215,6 +227,13 @@ export interface AdminApi {
   listGrants(query: GrantQuery): Promise<Page<GrantView>>;
   revokeGrant(grantId: string): Promise<GrantView>;
   revokeSubjectGrants(subject: string): Promise<RevokedGrants>;
+
+  /**
+   * Forgets a subject: revokes their grants, then destroys the key their personal data is sealed
+   * under, so the log keeps every event but their name, email, picture, groups and node read as
+   * erased everywhere (export, replay, admin views). Irreversible.
+   */
+  forgetSubject(subject: string): Promise<ForgottenSubject>;
 
   createInitialAccessToken(request: NewInitialAccessToken): Promise<InitialAccessTokenIssued>;
   revokeInitialAccessToken(tokenId: string): Promise<{ token_id: string; revoked: boolean; already_revoked: boolean }>;

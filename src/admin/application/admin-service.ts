@@ -7,6 +7,7 @@ import { ClientsAdmin } from './clients-admin.js';
 import { GrantsAdmin } from './grants-admin.js';
 import { InitialTokensAdmin } from './initial-tokens-admin.js';
 import { KeysAdmin } from './keys-admin.js';
+import { SubjectsAdmin } from './subjects-admin.js';
 
 /** Who is acting, for the event metadata, apart from the principal itself. */
 export interface RequestContext {
@@ -28,11 +29,12 @@ export class AdminService {
     private readonly keys: KeysAdmin,
     private readonly grants: GrantsAdmin,
     private readonly initialTokens: InitialTokensAdmin,
+    private readonly subjects: SubjectsAdmin,
   ) {}
 
   forActor(principal: Principal, request: RequestContext): AdminApi {
     const context: CommandContext = { actor: principal.actor, correlationId: request.correlationId, ...(request.ip !== undefined ? { ip: request.ip } : {}) };
-    const { clients, activity, keys, grants, initialTokens } = this;
+    const { clients, activity, keys, grants, initialTokens, subjects } = this;
     return {
       whoami: async () => principal,
       listClients: (query) => refusals(async () => clients.list(query)),
@@ -48,6 +50,7 @@ export class AdminService {
       listGrants: (query) => refusals(async () => grants.list(query)),
       revokeGrant: (grantId) => refusals(() => grants.revoke(grantId, context)),
       revokeSubjectGrants: (subject) => refusals(() => grants.revokeAllOf(subject, context)),
+      forgetSubject: (subject) => refusals(() => subjects.forget(subject, context)),
       createInitialAccessToken: (request) => refusals(() => initialTokens.create(request, context)),
       revokeInitialAccessToken: (tokenId) => refusals(() => initialTokens.revoke(tokenId, context)),
     };

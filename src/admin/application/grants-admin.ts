@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { decodeCursor, encodeCursor } from '../../common/page-cursor.js';
 import { RevokeGrantCommand } from '../../tokens/commands/revoke-grant.command.js';
+import type { GrantRevocationReason } from '../../tokens/domain/grant.events.js';
 import { GrantDirectory } from '../../tokens/read-model/grant-directory.js';
 import { GrantLookup } from '../../tokens/read-model/grant-lookup.js';
 import { AdminApiError, type GrantQuery, type GrantView, type Page, type RevokedGrants } from '../api/admin-api.js';
@@ -64,7 +65,7 @@ export class GrantsAdmin {
    * command touches one stream). The grants are found in the read model, so one issued while
    * this runs, or not yet projected, may be missed: the answer lists exactly what was revoked.
    */
-  async revokeAllOf(subject: string, context: CommandContext): Promise<RevokedGrants> {
+  async revokeAllOf(subject: string, context: CommandContext, reason: GrantRevocationReason = 'administrator'): Promise<RevokedGrants> {
     const revoked: string[] = [];
     let last: Position | null = null;
     let after: readonly [string, string] | undefined;
@@ -72,7 +73,7 @@ export class GrantsAdmin {
       const now = new Date(this.clock.now()).toISOString();
       const rows = this.directory.list({ subject, activeAt: now, limit: 200, ...(after !== undefined ? { after } : {}) });
       for (const row of rows) {
-        const result = await this.commands.execute(new RevokeGrantCommand(row.grantId, 'administrator', undefined, context));
+        const result = await this.commands.execute(new RevokeGrantCommand(row.grantId, reason, undefined, context));
         if (result.revoked) {
           revoked.push(row.grantId);
           last = result.position;

@@ -5,6 +5,7 @@ import type {
   ClientQuery,
   ClientView,
   ClientWithSecret,
+  ForgottenSubject,
   GrantQuery,
   GrantView,
   InitialAccessTokenIssued,
@@ -104,6 +105,10 @@ export class HttpAdminApi implements AdminApi {
 
   revokeSubjectGrants(subject: string): Promise<RevokedGrants> {
     return this.call('/grants/revoke-all', { method: 'POST', body: { subject } });
+  }
+
+  forgetSubject(subject: string): Promise<ForgottenSubject> {
+    return this.call('/subjects/forget', { method: 'POST', body: { subject } });
   }
 
   createInitialAccessToken(request: NewInitialAccessToken): Promise<InitialAccessTokenIssued> {

@@ -9,7 +9,9 @@ export type CodeRejection =
   | 'redirect_uri_mismatch'
   | 'pkce_failed'
   | 'already_redeemed'
-  | 'resource_not_granted';
+  | 'resource_not_granted'
+  /** The person was forgotten (meshid accounts forget) after the code was issued. */
+  | 'subject_forgotten';
 
 const DESCRIPTIONS: Record<CodeRejection, string> = {
   unknown: 'the authorization code is not valid',
@@ -19,6 +21,7 @@ const DESCRIPTIONS: Record<CodeRejection, string> = {
   pkce_failed: 'code_verifier does not match the code challenge',
   already_redeemed: 'the authorization code has already been used',
   resource_not_granted: 'a requested resource was not granted with the authorization code',
+  subject_forgotten: 'the authorization code is not valid',
 };
 
 export class AuthorizationCodeRejectedError extends Error {

@@ -1,3 +1,4 @@
+import { isErasedPersonalData } from '../../storage/personal-data/personal-data-envelope.js';
 import { AuthorizationCodeRejectedError } from './authorization-code.errors.js';
 import type { AuthorizationCodeIssued } from './authorization-code.events.js';
 import type { AuthorizationCodeState } from './authorization-code.evolver.js';
@@ -32,5 +33,7 @@ export function checkRedemption(state: AuthorizationCodeState, attempt: Redempti
     throw new AuthorizationCodeRejectedError('pkce_failed');
   }
   if (narrowResources(issued.resources ?? [], attempt.resources) === null) throw new AuthorizationCodeRejectedError('resource_not_granted');
+  // Its claims were crypto-shredded: there is nobody left to issue tokens about.
+  if (isErasedPersonalData(issued.claims)) throw new AuthorizationCodeRejectedError('subject_forgotten');
   return issued;
 }

@@ -87,7 +87,7 @@ export class RotateRefreshTokenHandler implements ICommandHandler<RotateRefreshT
           scope: decision.scope,
           ...(resources.length > 0 ? { resources } : {}),
         };
-        if (change !== undefined) rotated.reidentified = change;
+        if (change !== undefined) Object.assign(rotated, { reidentified: change, subject: decision.issued.subject });
         const { position } = await appendDecision(this.store, stream, loaded, [{ type: REFRESH_TOKEN_ROTATED, data: rotated }], command.context);
         return { grant: decision.issued, identity, scope: decision.scope, resources, refreshToken: next.token, position };
       } catch (error) {

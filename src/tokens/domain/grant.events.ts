@@ -54,6 +54,8 @@ export interface RefreshTokenRotated extends JsonObject {
    * userinfo use it.
    */
   reidentified?: { claims: JsonObject; identity: IdentitySnapshot };
+  /** With `reidentified`: the grant's subject, whose key seals it (PERSONAL_DATA). */
+  subject?: string;
 }
 
 export interface RefreshTokenReuseDetected extends JsonObject {
@@ -69,7 +71,9 @@ export type GrantRevocationReason =
   | 'session_ended'
   /** At a refresh, the tailnet no longer knew the person (node removed, or now someone else's). */
   | 'identity_gone'
-  | 'administrator';
+  | 'administrator'
+  /** The person was forgotten (meshid accounts forget): their personal data is crypto-shredded. */
+  | 'subject_forgotten';
 
 export interface GrantRevoked extends JsonObject {
   reason: GrantRevocationReason;

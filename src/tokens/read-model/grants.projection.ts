@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '#event-store';
 import type { Projection } from '#projections';
+import { PERSONAL_DATA_ERASED, PERSONAL_ERASURE_STREAM_PREFIX, type PersonalDataErased } from '../../storage/personal-data/personal-data.events.js';
 import { ReadModelProjection } from '../../storage/storage.tokens.js';
 import { GRANT_ISSUED, GRANT_REVOKED, type GrantIssued, type GrantRevoked, REFRESH_TOKEN_ROTATED, type RefreshTokenRotated } from '../domain/grant.events.js';
 
@@ -11,14 +12,20 @@ const isoOrNull = (ms: unknown): string | null => (typeof ms === 'number' && Num
 /**
  * The `grants` table: one row per recorded grant, for the admin views. Every write sets whole
  * values keyed by grant id, and a revocation keeps the first one, so a replay gives the same rows.
+ * A subject's erasure drops the login of the grants recorded so far, as a replay would find it
+ * (their identity no longer opens).
  */
 @ReadModelProjection()
 export class GrantsProjection implements Projection {
   readonly name = 'grants';
   readonly tables = ['grants'] as const;
-  readonly filter = { streamNamePrefixes: [GRANT_STREAM_PREFIX] };
+  readonly filter = { streamNamePrefixes: [GRANT_STREAM_PREFIX, PERSONAL_ERASURE_STREAM_PREFIX] };
 
   apply(recorded: RecordedEvent, db: Database.Database): void {
+    if (recorded.type === PERSONAL_DATA_ERASED && recorded.stream.startsWith(PERSONAL_ERASURE_STREAM_PREFIX)) {
+      db.prepare('UPDATE grants SET login = NULL WHERE subject = ?').run(String((recorded.data as PersonalDataErased).subject));
+      return;
+    }
     if (!recorded.stream.startsWith(GRANT_STREAM_PREFIX)) return;
     const grantId = recorded.stream.slice(GRANT_STREAM_PREFIX.length);
     const at = recorded.createdAt.toISOString();
