@@ -1,4 +1,4 @@
-import { type EventStore, formatPosition, type Position, parsePosition, type RecordedEvent } from '#event-store';
+import { comparePositions, type EventStore, formatPosition, type Position, parsePosition, type RecordedEvent } from '#event-store';
 import { PERSONAL_DATA_ERASED, personalErasureStream } from '../../storage/personal-data/personal-data.events.js';
 import { checkRange, type Discrepancy, type LoggedEntry } from './range-check.js';
 import { LOG_SEALS_STREAM, readSeal, removableEntry, sealChain } from './seal-format.js';
@@ -49,6 +49,8 @@ const DAY_MS = 86_400_000;
  */
 export class LogVerifier {
   private readonly erasures = new Map<string, Set<string>>();
+  /** The end of the last seal: an erasure counts only once a seal covers it (see isErased). */
+  private sealedThrough: Position | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -61,6 +63,9 @@ export class LogVerifier {
     const log = new SealedLogCursor(this.store, this.key);
     const fail = (bad: FirstBad): VerifyReport => ({ ...report, ok: false, firstBad: bad });
     try {
+      for await (const last of this.store.readStream(LOG_SEALS_STREAM, { direction: 'backwards', fromRevision: 'end', maxCount: 1 })) {
+        this.sealedThrough = sealEnd(last);
+      }
       let previous: { sequence: number; chain: string | null; through: string | null } = { sequence: -1, chain: null, through: null };
       for await (const event of this.store.readStream(LOG_SEALS_STREAM)) {
         const sequence = previous.sequence + 1;
@@ -100,7 +105,11 @@ export class LogVerifier {
     return removable.createdAtMs < this.options.now - days * DAY_MS ? 'expired' : null;
   }
 
-  /** A key `<subjectRef>-<generation>` is erased when its subject's erasure stream names it. */
+  /**
+   * A key `<subjectRef>-<generation>` is erased when its subject's erasure stream names it in an
+   * event a seal covers. An erasure still in the unsealed tail is not evidence yet: anyone able
+   * to append it could otherwise delete a key and pass it off as erased.
+   */
   private async isErased(keyId: string): Promise<boolean> {
     const cut = keyId.lastIndexOf('-');
     if (cut <= 0) return false;
@@ -110,7 +119,8 @@ export class LogVerifier {
       erased = new Set();
       for await (const event of this.store.readStream(personalErasureStream(subjectRef))) {
         const erasedKey = event.data['keyId'];
-        if (event.type === PERSONAL_DATA_ERASED && typeof erasedKey === 'string') erased.add(erasedKey);
+        const sealed = this.sealedThrough !== null && comparePositions(event.position, this.sealedThrough) <= 0;
+        if (event.type === PERSONAL_DATA_ERASED && typeof erasedKey === 'string' && sealed) erased.add(erasedKey);
       }
       this.erasures.set(subjectRef, erased);
     }
