@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { codeLogin, discover, INSECURE } from './support/code-login.js';
@@ -39,7 +40,11 @@ describe('meshid accounts forget', () => {
     refreshToken = tokens.refresh_token!;
   }, 30_000);
 
-  afterAll(() => server.close());
+  let stopped = false;
+  afterAll(async () => {
+    if (!stopped) return server.close();
+    rmSync(server.dataDir, { recursive: true, force: true });
+  });
 
   const rawEvents = () => {
     const db = new Database(join(server.dataDir, 'meshid.db'), { readonly: true });
@@ -99,10 +104,33 @@ describe('meshid accounts forget', () => {
     await expect(oauth.processRefreshTokenResponse(as, client, response)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('exports their events with the personal data shown as erased', async () => {
+    const exported = await runCli(['audit', 'export', '--subject', subject, '--type', 'GrantIssued,AuthorizationCodeIssued', ...admin]);
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
+    const records = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
+    expect(records.map((record) => record.type)).toEqual(['AuthorizationCodeIssued', 'GrantIssued']);
+    for (const { data } of records) {
+      expect(data).toMatchObject({ subject, claims: { $erased: 'personal data erased' }, identity: { $erased: 'personal data erased' } });
+    }
+  });
+
   it('answers "nothing sealed" the second time, and lets the person sign in again under a fresh key', async () => {
     const again = json(await runCli(['accounts', 'forget', subject, '--yes', '--json', ...admin]));
     expect(again).toMatchObject({ erased: false, key_id: null, grants_revoked: [] });
     const tokens = await codeLogin(server.issuer, app.clientId, oauth.ClientSecretBasic(app.clientSecret), REDIRECT, 'openid profile email');
     expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ sub: subject, name: 'Grace Hopper' });
+  });
+
+  it('keeps the log verifiable: once sealed, the destroyed key counts as erased, not deleted', async () => {
+    // Stopping seals what is pending (the erasure with it); the data directory stays for the CLI.
+    await server.server.close();
+    stopped = true;
+    const verified = json(await runCli(['audit', 'verify', '--json', '--data-dir', server.dataDir]));
+    expect(verified).toMatchObject({ ok: true, erased: 1, firstBad: null });
+  });
+
+  it('replays to the same read models: the rebuilt grants have no login either', async () => {
+    const replayed = json(await runCli(['audit', 'replay', '--projection', 'grants', '--json', '--data-dir', server.dataDir]));
+    expect(replayed).toMatchObject({ equal: true });
   });
 });

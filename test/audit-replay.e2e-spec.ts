@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
@@ -162,5 +162,12 @@ describe('meshid audit replay / audit at', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('exists: choose another --out or give --force');
     expect(readFileSync(existing, 'utf8')).toBe('keep me');
+    // Evidence is read, never made up: a directory without a log is refused, not created.
+    const nowhere = join(out, 'no-such-data-dir');
+    for (const command of [['audit', 'replay'], ['audit', 'export'], ['audit', 'at', '1/1']]) {
+      const missing = await runCli([...command, '--data-dir', nowhere], env);
+      expect({ code: missing.code, stderr: missing.stderr }).toEqual({ code: 1, stderr: expect.stringContaining('not a meshid data directory') });
+    }
+    expect(existsSync(nowhere)).toBe(false);
   }, 30_000);
 });

@@ -8,6 +8,7 @@ import { EXPORT_FORMATS, parseExportQuery, type RawExportQuery } from './export-
 import { fetchExport } from './export-online.js';
 import { writeExport } from './export-output.js';
 import { resumePoint } from './export-resume.js';
+import { requireExistingDataDirectory } from '../cli/existing-data-directory.js';
 
 type Flags = AdminFlags & {
   from?: string;
@@ -80,7 +81,9 @@ async function runExport(flags: Flags): Promise<void> {
   const request = parseExportQuery(query, (field) => `--${field}`);
   // Loaded on demand, as the other admin commands do: the application modules are only needed offline.
   const [{ withOfflineApplication }, { AuditExport }] = await Promise.all([import('../../cli/offline-application.js'), import('./audit-export.service.js')]);
-  await withOfflineApplication(load(flags), (app) => writeExport(app.get(AuditExport).chunks(request), output));
+  const loaded = load(flags);
+  requireExistingDataDirectory(loaded.config);
+  await withOfflineApplication(loaded, (app) => writeExport(app.get(AuditExport).chunks(request), output));
 }
 
 /** The flags as the endpoint's query: one validator and one meaning for both. */

@@ -16,6 +16,7 @@ import { readStateAt } from './point-in-time-state.js';
 import { compareWithLive, replayVerdict } from './replay-comparison.js';
 import { replayText, stateText } from './replay-output.js';
 import { freshProjections } from './replay-projections.js';
+import { requireExistingDataDirectory } from '../cli/existing-data-directory.js';
 
 type ReplayFlags = ConfigFlags & { projection?: string; json?: boolean };
 type AtFlags = ConfigFlags & { out?: string; force?: boolean; json?: boolean };
@@ -52,6 +53,7 @@ export function registerAuditReplayCommands(audit: Command): void {
 
 async function replay(flags: ReplayFlags): Promise<void> {
   const loaded = load(flags);
+  requireExistingDataDirectory(loaded.config);
   await withOfflineApplication(loaded, async (app) => {
     const projections = await freshProjections(app);
     const selected = flags.projection === undefined ? projections : projections.filter((projection) => projection.name === flags.projection);
@@ -71,7 +73,9 @@ async function at(target: AtTarget, flags: AtFlags): Promise<void> {
   const path = resolve(process.cwd(), flags.out ?? defaultAtFileName(target));
   // Checked again when the file is created (exclusively); this only spares opening the store.
   if (!flags.force && existsSync(path)) throw usage(`${path} exists: choose another --out or give --force to replace it`);
-  await withOfflineApplication(load(flags), async (app) => {
+  const loaded = load(flags);
+  requireExistingDataDirectory(loaded.config);
+  await withOfflineApplication(loaded, async (app) => {
     const store = app.get<EventStore>(EVENT_STORE);
     const moment = await resolveMoment(store, target);
     try {

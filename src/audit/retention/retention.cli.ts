@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withOfflineApplication } from '../../cli/offline-application.js';
 import { type ConfigFlags, load, withConfigFlags } from '../../cli/program.js';
 import { type RetentionReport, RetentionService } from './retention.service.js';
+import { requireExistingDataDirectory } from '../cli/existing-data-directory.js';
 
 const write = (text: string): void => void process.stdout.write(text);
 
@@ -28,7 +29,9 @@ export function registerAuditRetentionCommand(audit: Command): void {
   )
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: ConfigFlags & { json?: boolean }) => {
-      const report = await withOfflineApplication(load(flags), (app) => app.get(RetentionService).applyNow());
+      const loaded = load(flags);
+      requireExistingDataDirectory(loaded.config);
+      const report = await withOfflineApplication(loaded, (app) => app.get(RetentionService).applyNow());
       if (flags.json) write(`${JSON.stringify(report, null, 2)}\n`);
       else printReport(report);
     });

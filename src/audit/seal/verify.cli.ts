@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from '../../admin/cli/exit-codes.js';
 import { printJson, write } from '../../admin/cli/print.js';
 import { type ConfigFlags, load, withConfigFlags } from '../../cli/program.js';
-import { ConfigError } from '../../config/config-error.js';
-import { PEPPER_FILE, prepareDataDirectory } from '../../config/data-directory.js';
+import { prepareDataDirectory } from '../../config/data-directory.js';
 import type { MeshidConfig } from '../../config/meshid-config.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
-import { createEventStore, EMBEDDED_DATABASE_FILE } from '../../storage/event-store.factory.js';
+import { createEventStore } from '../../storage/event-store.factory.js';
+import { requireExistingDataDirectory } from '../cli/existing-data-directory.js';
 import type { Discrepancy } from './range-check.js';
 import { LogVerifier, type VerifyReport } from './log-verifier.js';
 import { LOG_SEAL_KEY_PURPOSE } from './seal-format.js';
@@ -57,9 +55,7 @@ export function registerAuditVerifyCommand(audit: Command): void {
 
 /** Verifies the log of the data directory `config` names, as of `now`. */
 export async function verifyDataDirectory(config: MeshidConfig, now: number): Promise<VerifyReport> {
-  // Refuse rather than create: a fresh pepper or an empty store would "verify" nothing.
-  const missing = [PEPPER_FILE, ...(config.eventStore === 'sqlite' ? [EMBEDDED_DATABASE_FILE] : [])].filter((file) => !existsSync(join(config.dataDir, file)));
-  if (missing.length > 0) throw new ConfigError([`dataDir: ${config.dataDir} has no ${missing.join(' and no ')}: not a meshid data directory`]);
+  requireExistingDataDirectory(config);
   const { secrets } = prepareDataDirectory(config.dataDir);
   const key = new SecretHasher(secrets).derivedKey(LOG_SEAL_KEY_PURPOSE);
   const store = await createEventStore(config);
