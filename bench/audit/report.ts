@@ -3,7 +3,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Measurement, verdict } from '../event-store/measurement.js';
-import type { MachineInfo } from '../event-store/report.js';
+import { type MachineInfo, machineLines } from '../event-store/report.js';
 import type { MemorySample } from './memory-probe.js';
 
 /** A row of the table: a Measurement (adapter is always `sqlite`), with its own text when a number says too little. */
@@ -53,9 +53,7 @@ export function formatTable(report: AuditReport): string {
   const lines = [
     `meshid audit-log benchmark${report.quick ? ' (--quick: smoke run, figures not representative)' : ''}`,
     report.comparison,
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
-    `runtime: Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
-    `storage: ${machine.tempDir}${machine.tempDir.includes('tmpfs') ? ' - RAM, SQLite figures overstate a disk' : ''}`,
+    ...machineLines(machine),
     `load:    ${load.start.join(' ')} at the start, ${load.end.join(' ')} at the end (1/5/15 min; shared machine)`,
     `date:    ${machine.date} (run took ${report.durationSeconds} s)`,
     '',

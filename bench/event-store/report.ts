@@ -100,6 +100,15 @@ const ADAPTER_LABEL: Record<string, string> = {
 };
 
 /** The table printed at the end of a run, machine info first. */
+/** The machine a run came from, as every benchmark's header prints it. */
+export function machineLines(machine: MachineInfo): string[] {
+  return [
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
+    `runtime: Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
+    `storage: ${machine.tempDir}${machine.tempDir.includes('tmpfs') ? ' - RAM, SQLite figures overstate a disk' : ''}`,
+  ];
+}
+
 export function formatTable(report: BenchReport): string {
   const { machine } = report;
   const header = ['metric', 'adapter', 'value', 'target', 'result'];
@@ -109,9 +118,7 @@ export function formatTable(report: BenchReport): string {
     cells.map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ').trimEnd();
   const lines = [
     `meshid event-store benchmark${report.quick ? ' (--quick: smoke run, figures not representative)' : ''}`,
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
-    `runtime: Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
-    `storage: ${machine.tempDir}${machine.tempDir.includes('tmpfs') ? ' - RAM, SQLite figures overstate a disk' : ''}`,
+    ...machineLines(machine),
     `date:    ${machine.date} (run took ${report.durationSeconds} s)`,
     '',
     align(header),
