@@ -16,6 +16,16 @@ export interface IdentityResolver {
 }
 
 /**
+ * A resolver that another module provides (the `account` resolver lives with the accounts, which
+ * need policy themselves): it registers with IdentityService when its module starts. It can also
+ * say who a subject is now, without a request, for a refresh to evaluate policy afresh: null
+ * when the subject no longer exists or may no longer sign in.
+ */
+export interface RegisteredIdentityResolver extends IdentityResolver {
+  current(subject: string): Promise<Identity | null>;
+}
+
+/**
  * A resolver could not answer at all (tailscaled's socket refused, timed out or answered
  * nonsense). It is not "nobody": callers show a 503 and must not fall through to the next
  * resolver, or an outage would silently change who people are.

@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MeshidConfig } from '../config/meshid-config.js';
-import type { Identity } from './identity.js';
-import type { IdentityResolver, ResolverRequest } from './identity-resolver.js';
+import type { Identity, IdentitySource } from './identity.js';
+import type { IdentityResolver, RegisteredIdentityResolver, ResolverRequest } from './identity-resolver.js';
 import { DevIdentityResolver } from './resolvers/dev-identity.resolver.js';
 import { ProxyHeadersIdentityResolver } from './resolvers/proxy-headers.resolver.js';
 import { TailscaleIdentityResolver } from './tailscale/tailscale-identity.resolver.js';
@@ -10,53 +10,84 @@ import { TailscaleIdentityResolver } from './tailscale/tailscale-identity.resolv
  * Who is asking: tries the resolvers of `config.identity` in order and answers with the first
  * identity found, or null. A resolver that cannot answer (tailscaled down) throws
  * IdentityUnavailableError and the search stops there: falling through to the next resolver
- * would let an outage change who someone is. A resolver named in the configuration but not built
- * yet (account comes with local accounts) is left out with one warning at startup: it is never
- * treated as having recognised anyone.
+ * would let an outage change who someone is. The order is fixed when the application has
+ * started, after other modules registered their resolvers (`account`); a resolver named in the
+ * configuration but absent is left out with one warning: it never recognises anyone.
  */
 @Injectable()
-export class IdentityService {
+export class IdentityService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Identity');
-  private readonly resolvers: IdentityResolver[];
+  private readonly available: Map<string, IdentityResolver>;
+  private readonly registered = new Map<IdentitySource, RegisteredIdentityResolver>();
+  private resolvers: IdentityResolver[] | null = null;
 
-  constructor(config: MeshidConfig, dev: DevIdentityResolver, tailscale: TailscaleIdentityResolver, proxyHeaders: ProxyHeadersIdentityResolver) {
-    const available = new Map<string, IdentityResolver>([
+  constructor(
+    private readonly config: MeshidConfig,
+    private readonly dev: DevIdentityResolver,
+    tailscale: TailscaleIdentityResolver,
+    private readonly proxyHeaders: ProxyHeadersIdentityResolver,
+  ) {
+    this.available = new Map<string, IdentityResolver>([
       ['dev', dev],
       ['tailscale', tailscale],
       ['proxy-headers', proxyHeaders],
     ]);
-    this.resolvers = [];
-    for (const name of config.identity) {
-      const resolver = available.get(name);
-      if (resolver === undefined) {
-        this.logger.warn(`identity resolver "${name}" is not available in this version and is skipped`);
-        continue;
-      }
-      if (resolver === proxyHeaders && config.trustedProxies.length === 0) {
-        this.logger.warn('identity resolver "proxy-headers" is listed but MESHID_TRUSTED_PROXIES is empty: it recognises nobody');
-        continue;
-      }
-      if (resolver === dev && !dev.enabled) {
-        this.logger.warn('identity resolver "dev" is listed but MESHID_DEV_IDENTITY is not set: it recognises nobody');
-        continue;
-      }
-      this.resolvers.push(resolver);
-    }
-    if (this.resolvers.length === 0) {
-      this.logger.warn('no identity resolver is active: /authorize cannot sign anyone in (set MESHID_DEV_IDENTITY to try meshid on loopback)');
-    }
+  }
+
+  /** Called by a module that provides a resolver, before the application has started. */
+  register(resolver: RegisteredIdentityResolver): void {
+    if (this.resolvers !== null) throw new Error(`identity resolver "${resolver.source}" registered after the application started`);
+    this.available.set(resolver.source, resolver);
+    this.registered.set(resolver.source, resolver);
+  }
+
+  onApplicationBootstrap(): void {
+    this.order();
   }
 
   /** The names of the resolvers in use, in order. */
   get active(): string[] {
-    return this.resolvers.map((resolver) => resolver.source);
+    return this.order().map((resolver) => resolver.source);
   }
 
   async identify(request: ResolverRequest): Promise<Identity | null> {
-    for (const resolver of this.resolvers) {
+    for (const resolver of this.order()) {
       const identity = await resolver.resolve(request);
       if (identity !== null) return identity;
     }
     return null;
+  }
+
+  /** Who `subject` of a registered source is now (see RegisteredIdentityResolver.current); undefined: no such source in use. */
+  async current(source: IdentitySource, subject: string): Promise<Identity | null | undefined> {
+    const resolver = this.registered.get(source);
+    if (resolver === undefined || !this.order().includes(resolver)) return undefined;
+    return resolver.current(subject);
+  }
+
+  private order(): IdentityResolver[] {
+    if (this.resolvers !== null) return this.resolvers;
+    const resolvers: IdentityResolver[] = [];
+    for (const name of this.config.identity) {
+      const resolver = this.available.get(name);
+      if (resolver === undefined) {
+        this.logger.warn(`identity resolver "${name}" is not available in this application and is skipped`);
+        continue;
+      }
+      if (resolver === this.proxyHeaders && this.config.trustedProxies.length === 0) {
+        this.logger.warn('identity resolver "proxy-headers" is listed but MESHID_TRUSTED_PROXIES is empty: it recognises nobody');
+        continue;
+      }
+      if (resolver === this.dev && !this.dev.enabled) {
+        this.logger.warn('identity resolver "dev" is listed but MESHID_DEV_IDENTITY is not set: it recognises nobody');
+        continue;
+      }
+      resolvers.push(resolver);
+    }
+    if (resolvers.length === 0) {
+      this.logger.warn('no identity resolver is active: /authorize cannot sign anyone in (set MESHID_DEV_IDENTITY to try meshid on loopback)');
+    }
+    this.resolvers = resolvers;
+    return resolvers;
   }
 }

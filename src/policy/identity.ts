@@ -25,6 +25,12 @@ export interface Identity {
   capabilities: unknown[];
   /** The tailnet node the request came from; present for `tailscale` identities only. */
   node?: TailnetNode;
+  /**
+   * When the person authenticated (milliseconds since the epoch), for identities that come from a
+   * sign-in session (local accounts, approvals from a tailnet device). Absent when the network
+   * authenticates each request itself: then the request is the authentication.
+   */
+  authTime?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { IdentityService } from './identity.service.js';
 import { MeshidConfig } from '../config/meshid-config.js';
 import { CapabilityPolicy } from './capabilities/capability-policy.js';
 import type { Identity } from './identity.js';
@@ -28,6 +29,7 @@ export class PolicyService {
     private readonly capabilities: CapabilityPolicy,
     private readonly tailscale: TailscaleIdentityResolver,
     private readonly dev: DevIdentityResolver,
+    private readonly identities: IdentityService,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -86,6 +88,12 @@ export class PolicyService {
     } else if (snapshot.source === 'dev') {
       identity = this.dev.current;
       if (identity === null || identity.subject !== subject) return { kind: 'unchanged' };
+    } else if (snapshot.source === 'account') {
+      // A local account is read again: deleted or disabled ends the grant, an edit shows at once.
+      const current = await this.identities.current('account', subject);
+      if (current === undefined) return { kind: 'unchanged' };
+      if (current === null) return { kind: 'gone' };
+      identity = current;
     } else {
       return { kind: 'unchanged' };
     }

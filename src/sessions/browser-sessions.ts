@@ -5,7 +5,9 @@ import type { CommandContext } from '../common/event-sourcing/aggregate-stream.j
 import { MeshidConfig } from '../config/meshid-config.js';
 import { SecretHasher } from '../crypto/secret-hasher.js';
 import { EndSessionCommand } from './commands/end-session.command.js';
-import { StartSessionCommand } from './commands/start-session.command.js';
+import { type SessionSignIn, StartSessionCommand } from './commands/start-session.command.js';
+import type { SessionMethod } from './domain/session.events.js';
+import type { RecordedIdentity } from '../policy/identity-snapshot.js';
 import { isLive } from './domain/session.evolver.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './http/session-cookie.js';
 import { SessionLookup } from './read-model/session-lookup.js';
@@ -14,6 +16,11 @@ import { SessionLookup } from './read-model/session-lookup.js';
 export interface CurrentSession {
   sessionId: string;
   subject: string;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  method: SessionMethod;
+  /** For `approval` sessions: the approver's identity as recorded. */
+  identity?: RecordedIdentity;
 }
 
 /** Purpose of the MAC that binds a front-channel form (logout confirmation) to a session. */
@@ -42,12 +49,30 @@ export class BrowserSessions {
    * a live session and the secret matches its digest (constant time). The id alone proves
    * nothing: it is not secret, ID tokens carry it as `sid`.
    */
-  async current(request: FastifyRequest): Promise<CurrentSession | null> {
+  async current(request: Pick<FastifyRequest, 'headers'>): Promise<CurrentSession | null> {
     const cookie = readSessionCookie(request);
     if (cookie === null) return null;
     const state = await this.lookup.state(cookie.sessionId);
     if (!isLive(state) || !this.hasher.matches(cookie.secret, state.started.secretDigest)) return null;
-    return { sessionId: cookie.sessionId, subject: state.started.subject };
+    const { subject, startedAt, method, identity } = state.started;
+    return { sessionId: cookie.sessionId, subject, startedAt, method: method ?? 'network', ...(identity !== undefined ? { identity } : {}) };
+  }
+
+  /**
+   * A sign-in the session itself carries (a local account's password or passkey, an approval
+   * from a tailnet device): always a new session, whose cookie is set on `reply`, since an
+   * authentication just happened. The browser's previous session is ended when it was someone
+   * else's (`identity_changed`); one of the same person stays alive for the relying parties
+   * signed in under it, as with prompt=login.
+   */
+  async signIn(request: FastifyRequest, reply: FastifyReply, subject: string, signIn: SessionSignIn, context: CommandContext): Promise<string> {
+    const current = await this.current(request);
+    if (current !== null && current.subject !== subject) {
+      await this.commands.execute(new EndSessionCommand(current.sessionId, 'identity_changed', context));
+    }
+    const started = await this.commands.execute(new StartSessionCommand(subject, context, signIn));
+    setSessionCookie(reply, { sessionId: started.sessionId, secret: started.secret }, this.secureCookie);
+    return started.sessionId;
   }
 
   /**

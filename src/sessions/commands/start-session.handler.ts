@@ -17,10 +17,16 @@ export class StartSessionHandler implements ICommandHandler<StartSessionCommand>
   ) {}
 
   /** The stream is created with `no_stream`: a (vanishingly unlikely) id collision fails instead of merging two sessions. */
-  async execute({ subject, context }: StartSessionCommand): Promise<StartedSession> {
+  async execute({ subject, context, signIn }: StartSessionCommand): Promise<StartedSession> {
     const sessionId = newSessionId();
     const secret = SecretHasher.generate();
-    const data: SessionStarted = { subject, secretDigest: this.hasher.digest(secret), startedAt: this.clock.now() };
+    const data: SessionStarted = {
+      subject,
+      secretDigest: this.hasher.digest(secret),
+      startedAt: this.clock.now(),
+      method: signIn.method,
+      ...(signIn.identity !== undefined ? { identity: signIn.identity } : {}),
+    };
     const { position } = await appendDecision(this.store, sessionStream(sessionId), { revision: undefined }, [{ type: SESSION_STARTED, data }], context);
     return { sessionId, secret, position };
   }

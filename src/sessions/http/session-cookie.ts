@@ -17,7 +17,7 @@ const MAX_COOKIE_HEADER = 8192;
  * malformed value reads as no cookie: it can only be a stale or forged one, and the worst it can
  * do is get a new session started.
  */
-export function readSessionCookie(request: FastifyRequest): SessionCookie | null {
+export function readSessionCookie(request: Pick<FastifyRequest, 'headers'>): SessionCookie | null {
   const header = request.headers.cookie;
   if (typeof header !== 'string' || header.length > MAX_COOKIE_HEADER) return null;
   for (const pair of header.split(';')) {
