@@ -19,9 +19,12 @@ afterAll(async () => {
   for (const meshid of started.values()) await meshid.close();
 });
 
-/** meshid with the dev identity, or else with no resolver that can recognise anyone. */
-async function start(devIdentity?: string): Promise<{ server: RunningServer; issuer: string }> {
-  const meshid = await startTestServer(devIdentity === undefined ? { MESHID_IDENTITY: 'account' } : { MESHID_DEV_IDENTITY: devIdentity });
+/**
+ * meshid with the dev identity, or else with no resolver that can recognise anyone (proxy-headers
+ * without trusted proxies), or with only local accounts' sign-in pages.
+ */
+async function start(devIdentity?: string, identity = 'proxy-headers'): Promise<{ server: RunningServer; issuer: string }> {
+  const meshid = await startTestServer(devIdentity === undefined ? { MESHID_IDENTITY: identity } : { MESHID_DEV_IDENTITY: devIdentity });
   started.set(meshid.server, meshid);
   return { server: meshid.server, issuer: meshid.issuer };
 }
@@ -192,6 +195,23 @@ describe('/authorize with no identity resolver', () => {
     const back = location(await get(authorizeUrl(issuer, { ...params, prompt: 'none' })));
     expect(Object.fromEntries(back.searchParams)).toMatchObject({ error: 'login_required', state: 's', iss: issuer });
     await expectPage(await get(authorizeUrl(issuer, params)), 401, 'MESHID_DEV_IDENTITY');
+  });
+});
+
+describe('/authorize with sign-in pages (the account resolver)', () => {
+  it('sends a browser nobody recognises to the sign-in page with the request to come back to, whether it came by GET or POST', async () => {
+    const { server, issuer } = await start(undefined, 'account');
+    const client = await createClient(server, { client_name: 'app', redirect_uris: [CALLBACK] });
+    const params = { client_id: client.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 's', prompt: 'login', resource: 'https://api.example.com/' };
+    const signIn = location(await get(authorizeUrl(issuer, params)));
+    expect(`${signIn.origin}${signIn.pathname}`).toBe(`${issuer}/login`);
+    expect(signIn.searchParams.get('return_to')).toBe(`/authorize?${new URLSearchParams(params)}`);
+
+    const posted = location(await get(`${issuer}/authorize`, { method: 'POST', body: new URLSearchParams(params) }));
+    expect(posted.searchParams.get('return_to')).toBe(`/authorize?${new URLSearchParams(params)}`);
+
+    const back = location(await get(authorizeUrl(issuer, { ...params, prompt: 'none' })));
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({ error: 'login_required', state: 's', iss: issuer });
   });
 });
 

@@ -52,7 +52,7 @@ function authorizeUrl(client: string, verifierChallenge: string, params: Record<
 }
 
 describe('a client identified by its metadata document URL', () => {
-  it('is advertised, always asks the person, then logs in and refreshes like a registered public client', async () => {
+  it('is advertised, asks the person, then logs in and refreshes like a registered public client', async () => {
     expect(as.client_id_metadata_document_supported).toBe(true);
     const client: oauth.Client = { client_id: clientId };
     const verifier = oauth.generateRandomCodeVerifier();
@@ -92,10 +92,28 @@ describe('a client identified by its metadata document URL', () => {
     expect((await endSession('https://attacker.example/bye')).status).toBe(400);
   });
 
-  it('answers prompt=none with consent_required: nobody said yes to it', async () => {
-    const response = await new Browser(meshid.issuer).fetch(authorizeUrl(clientId, 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', { prompt: 'none' }));
+  it('answers prompt=none with consent_required for scopes nobody said yes to', async () => {
+    const response = await new Browser(meshid.issuer).fetch(authorizeUrl(clientId, 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', { prompt: 'none', scope: 'openid email' }));
     expect(response.status).toBe(303);
     expect(new URL(response.headers.get('location')!).searchParams.get('error')).toBe('consent_required');
+  });
+
+  it('remembers a consent for the scopes given (ConsentGiven), asks again for more, and always for prompt=consent', async () => {
+    const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+    const browser = new Browser(meshid.issuer);
+    const first = await browser.fetch(authorizeUrl(clientId, challenge, { scope: 'openid profile' }));
+    expect(first.status).toBe(200);
+    const allowed = await browser.post('/authorize/consent', { consent_token: formField(await first.text(), 'consent_token'), decision: 'allow' });
+    expect(new URL(allowed.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+
+    // The same or fewer scopes: straight back with a code, also for prompt=none, also from another browser of the same person.
+    for (const params of [{ scope: 'openid profile' }, { scope: 'openid', prompt: 'none' }]) {
+      const again = await new Browser(meshid.issuer).fetch(authorizeUrl(clientId, challenge, params));
+      expect(again.status).toBe(303);
+      expect(new URL(again.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    }
+    expect((await browser.fetch(authorizeUrl(clientId, challenge, { scope: 'openid profile email' }))).status).toBe(200);
+    expect((await browser.fetch(authorizeUrl(clientId, challenge, { scope: 'openid', prompt: 'consent' }))).status).toBe(200);
   });
 
   it('shows what is wrong with a document, and never redirects to an unlisted URI', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../../clients/clients.module.js';
+import { AuthorizationModule } from '../authorization.module.js';
 import { Clock } from '../../common/clock.js';
 import { KeysModule } from '../../keys/keys.module.js';
 import { PolicyModule } from '../../policy/policy.module.js';
@@ -16,7 +17,7 @@ import { EndSessionController } from './end-session.controller.js';
  * AuthorizationModule; browser sessions come from SessionsModule.
  */
 @Module({
-  imports: [ClientsModule, KeysModule, PolicyModule, SessionsModule],
+  imports: [AuthorizationModule, ClientsModule, KeysModule, PolicyModule, SessionsModule],
   controllers: [AuthorizeController, ConsentController, EndSessionController],
   providers: [Clock, ConsentTokens, AuthorizationResponses],
 })

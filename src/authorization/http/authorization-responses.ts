@@ -88,7 +88,8 @@ export class AuthorizationResponses {
             subject: identity.subject,
             claims: structuredClone(identity.claims),
             identity: snapshotOf(identity),
-            authTime: Math.floor(this.clock.now() / 1000),
+            // A sign-in session's authentication, or this request when the network vouches for it.
+            authTime: Math.floor((identity.authTime ?? this.clock.now()) / 1000),
             sessionId,
             resources,
             ...(code.nonce !== undefined ? { nonce: code.nonce } : {}),

@@ -10,7 +10,11 @@ import { AuthorizationResponses } from './authorization-responses.js';
 import { validateAuthorizeRequest } from './authorize-request.js';
 import { sendConsentPage } from './consent-page.js';
 import { ConsentTokens } from './consent-token.js';
-import { sendPage } from './html-page.js';
+import { sendPage, sendRedirect } from './html-page.js';
+import { queryOf, sendAccountChoice } from './account-choice.js';
+import { ConsentRecords } from '../consent-records.js';
+import { Clock } from '../../common/clock.js';
+import { signInPath } from '../../sessions/http/return-to.js';
 import { formBody, readParameters } from './request-parameters.js';
 
 /** Where the consent page posts its answer (ConsentController). */
@@ -33,8 +37,15 @@ export class AuthorizeController {
     private readonly sessions: BrowserSessions,
     private readonly consents: ConsentTokens,
     private readonly responses: AuthorizationResponses,
+    private readonly consentRecords: ConsentRecords,
+    private readonly clock: Clock,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
+
+  /** Whether people may sign in on meshid's own pages (the `account` resolver is configured). */
+  private get signInPages(): boolean {
+    return this.config.identity.includes('account');
+  }
 
   @Get('authorize')
   async authorizeGet(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -76,30 +87,46 @@ export class AuthorizeController {
       this.responses.redirectError(reply, valid.redirectUri, 'temporarily_unavailable', 'the identity of the caller cannot be established right now', valid.state);
       return;
     }
-    if (identity === null) {
+    // A person signed in by a session (local account, approval) must authenticate again for
+    // prompt=login or when the sign-in is older than max_age; the network's identities are
+    // authenticated by this very request.
+    const now = this.clock.now();
+    const stale = identity?.authTime !== undefined && (valid.prompt.has('login') || (valid.maxAge !== undefined && now - identity.authTime > valid.maxAge * 1000));
+    if (identity === null || stale) {
       if (valid.prompt.has('none')) {
         this.responses.redirectError(reply, valid.redirectUri, 'login_required', 'no identity could be established for this request', valid.state);
         return;
       }
+      if (this.signInPages) return sendRedirect(reply, this.config.issuer + signInPath(queryOf(source)));
       this.responses.notSignedIn(reply);
       return;
     }
-    // A metadata-document client is always asked about: anyone on the internet can publish one,
-    // so without the person's yes any web page could sign them in to itself.
-    const askConsent = valid.prompt.has('consent') || this.clients.isMetadataDocumentClient(valid.client);
+    // select_account: a browser may be signed in to a local account while the person wants
+    // another; a network identity has nothing to choose (a connection is one person).
+    if (valid.prompt.has('select_account') && this.signInPages) {
+      sendAccountChoice(reply, identity.login, valid.client.metadata.client_name, queryOf(source));
+      return;
+    }
+    // A metadata-document client is asked about unless the person already allowed it these
+    // scopes: anyone on the internet can publish one, so without the person's yes any web page
+    // could sign them in to itself. prompt=consent always asks.
+    const selfDescribed = this.clients.isMetadataDocumentClient(valid.client);
+    const askConsent = valid.prompt.has('consent') || (selfDescribed && !(await this.consentRecords.covers(identity.subject, valid.client.clientId, valid.scope)));
     if (askConsent && valid.prompt.has('none')) {
       this.responses.redirectError(reply, valid.redirectUri, 'consent_required', 'this application needs your consent, which prompt=none cannot ask for', valid.state);
       return;
     }
 
-    // Every identity source so far authenticates each request itself (no password, no form):
-    // the person is freshly authenticated, which satisfies prompt=login and any max_age;
-    // prompt=login only insists on a new session rather than the cookie's. select_account
-    // proceeds: a connection has exactly one identity, so there is no account to choose.
+    // A network identity is authenticated by this request, which satisfies prompt=login and any
+    // max_age; prompt=login then only insists on a new session rather than the cookie's. A
+    // session's own sign-in keeps its session.
     const context = { actor: identity.subject, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) };
     let sessionId: string;
     try {
-      sessionId = await this.sessions.establish(request, reply, identity.subject, valid.prompt.has('login'), context);
+      sessionId =
+        identity.authTime !== undefined
+          ? await this.sessionOf(request, identity.subject)
+          : await this.sessions.establish(request, reply, identity.subject, valid.prompt.has('login'), context);
     } catch (error) {
       this.logger.error(`could not establish a session (correlation ${context.correlationId}): ${(error as Error).message}`);
       this.responses.redirectError(reply, valid.redirectUri, 'server_error', 'the sign-in session could not be recorded', valid.state);
@@ -109,10 +136,17 @@ export class AuthorizeController {
     // Ask before answering (prompt=none was answered above: it never shows a page).
     if (askConsent) {
       const token = this.consents.issue(valid, sessionId);
-      const question = { ...valid, selfDescribed: this.clients.isMetadataDocumentClient(valid.client) };
+      const question = { ...valid, selfDescribed };
       sendConsentPage(reply, this.config.issuer + CONSENT_PATH, question, identity.login, token);
       return;
     }
     await this.responses.issueCode(reply, { ...valid, clientId: valid.client.clientId }, identity, sessionId, context);
+  }
+
+  /** The sign-in session an identity of the `account` resolver came from; it was live a moment ago. */
+  private async sessionOf(request: FastifyRequest, subject: string): Promise<string> {
+    const session = await this.sessions.current(request);
+    if (session === null || session.subject !== subject) throw new Error('the sign-in session ended while the request was answered');
+    return session.sessionId;
   }
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Logger, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { GiveConsentCommand } from '../commands/give-consent.command.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { allowedScopes } from '../../clients/domain/client-metadata.js';
 import { ClientLookup } from '../../clients/client-lookup.js';
@@ -13,8 +15,9 @@ import { sendPage } from './html-page.js';
 import { formBody, readParameters } from './request-parameters.js';
 
 /**
- * `POST /authorize/consent`: the answer to the consent page. Allow issues the code as /authorize
- * would have; Deny redirects with `access_denied`. Until the token is proved genuine, unexpired
+ * `POST /authorize/consent`: the answer to the consent page. Allow records ConsentGiven (so that
+ * a client that needs consent is not asked about again for the same scopes) and issues the code
+ * as /authorize would have; Deny redirects with `access_denied`. Until the token is proved genuine, unexpired
  * and issued to this browser's live session of this person, nothing is trusted, so every refusal
  * before that is a page, never a redirect, and nothing is written.
  */
@@ -26,7 +29,10 @@ export class ConsentController {
     private readonly sessions: BrowserSessions,
     private readonly consents: ConsentTokens,
     private readonly responses: AuthorizationResponses,
+    private readonly commands: CommandBus,
   ) {}
+
+  private readonly logger = new Logger('Consent');
 
   @Post('authorize/consent')
   async consent(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -66,6 +72,12 @@ export class ConsentController {
     const allowed = new Set(allowedScopes(client.metadata));
     const scope = consent.scope.filter((s) => allowed.has(s));
     const context = { actor: identity.subject, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) };
+    try {
+      await this.commands.execute(new GiveConsentCommand(identity.subject, client.clientId, scope, context));
+    } catch (error) {
+      // Remembering is a convenience: the person answered, so the sign-in goes on, and is asked again next time.
+      this.logger.error(`could not record the consent (correlation ${context.correlationId}): ${(error as Error).message}`);
+    }
     await this.responses.issueCode(reply, { ...consent, scope }, identity, session.sessionId, context);
   }
 }

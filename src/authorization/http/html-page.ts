@@ -30,6 +30,8 @@ export interface PageContent {
   /** Paragraphs after the list. */
   notes?: string[];
   form?: PageForm;
+  /** Choices that only navigate (no state changes), after everything else. */
+  links?: ReadonlyArray<{ href: string; label: string }>;
 }
 
 /** A small page: a title and paragraphs, every piece of text escaped. */
@@ -43,6 +45,9 @@ export function sendContentPage(reply: FastifyReply, status: number, title: stri
   if (content.list !== undefined) parts.push(`<ul>\n${content.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n')}\n</ul>`);
   for (const note of content.notes ?? []) parts.push(`<p>${escapeHtml(note)}</p>`);
   if (content.form !== undefined) parts.push(renderForm(content.form));
+  if (content.links !== undefined) {
+    parts.push(`<ul>\n${content.links.map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></li>`).join('\n')}\n</ul>`);
+  }
   const html = `<!doctype html>
 <html lang="en">
 <head>

@@ -1,5 +1,6 @@
 import type { JsonObject } from '#event-store';
 import { AUTHORIZATION_CODE_ISSUED } from '../../authorization/domain/authorization-code.events.js';
+import { SESSION_STARTED } from '../../sessions/domain/session.events.js';
 import { GRANT_ISSUED, REFRESH_TOKEN_ROTATED } from '../../tokens/domain/grant.events.js';
 
 /** Which top-level fields of an event type are a person's data, and whose. */
@@ -18,4 +19,5 @@ export const PERSONAL_DATA: ReadonlyMap<string, PersonalDataDeclaration> = new M
   [AUTHORIZATION_CODE_ISSUED, { fields: ['claims', 'identity'], subjectOf: (data: JsonObject) => data['subject'] }],
   [GRANT_ISSUED, { fields: ['claims', 'identity'], subjectOf: (data: JsonObject) => data['subject'] }],
   [REFRESH_TOKEN_ROTATED, { fields: ['reidentified'], subjectOf: (data: JsonObject) => data['subject'] }],
+  [SESSION_STARTED, { fields: ['identity'], subjectOf: (data: JsonObject) => data['subject'] }],
 ]);
