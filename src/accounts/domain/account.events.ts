@@ -1,4 +1,5 @@
 import type { JsonObject } from '#event-store';
+import type { SealedSecret } from '../../crypto/key-encryption.js';
 
 /**
  * A local account (DESIGN §4): a person who signs in from outside the tailnet with a passkey or a
@@ -41,6 +42,7 @@ export const LOGIN_NAME_CLAIMED = 'LoginNameClaimed';
 export const LOGIN_NAME_RELEASED = 'LoginNameReleased';
 export const BOOTSTRAP_LINK_ISSUED = 'BootstrapLinkIssued';
 export const BOOTSTRAP_COMPLETED = 'BootstrapCompleted';
+export const ACCOUNT_CREATION_VOIDED = 'AccountCreationVoided';
 
 /** Personal data (login, name, email, groups) is sealed per subject: see storage/personal-data. */
 export interface AccountCreated extends JsonObject {
@@ -55,6 +57,12 @@ export interface AccountCreated extends JsonObject {
   admin: boolean;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /**
+   * The keyed digest naming the login's `login-name-<ref>` stream. Not personal data on its own;
+   * kept outside the sealed fields so that an account whose personal data was erased can still
+   * release its name when deleted.
+   */
+  loginRef: string;
 }
 
 /** Only the fields that changed. */
@@ -78,7 +86,9 @@ export interface PasswordSet extends JsonObject {
 
 /** The TOTP secret, sealed with KeyEncryption under the account's context: never in clear. */
 export interface TotpEnrolled extends JsonObject {
-  secret: string;
+  secret: SealedSecret;
+  /** The time step of the code that confirmed the enrolment: it cannot sign in afterwards. */
+  step: number;
 }
 
 /** A WebAuthn credential (base64url fields), as @simplewebauthn/server verified it. */
@@ -107,6 +117,8 @@ export interface AccountSignedIn extends JsonObject {
   totpStep?: number;
   credentialId?: string;
   counter?: number;
+  /** MAC of the WebAuthn challenge answered: an assertion is accepted once, even from an authenticator whose counter stays 0. */
+  challenge?: string;
   at: number;
 }
 
@@ -118,6 +130,21 @@ export interface SetupLinkIssued extends JsonObject {
 
 export interface LoginNameClaimed extends JsonObject {
   accountId: string;
+}
+
+/** The account holding the name was deleted: the name is free again. */
+export interface LoginNameReleased extends JsonObject {
+  accountId: string;
+}
+
+/**
+ * Written to `account-<id>` (with `no_stream`) by a creation that found a login name claimed for
+ * an account that does not exist yet: it either beats that account's AccountCreated (which then
+ * fails, and the name is free) or finds the account created (and the name taken). See
+ * LoginNameClaims.
+ */
+export interface AccountCreationVoided extends JsonObject {
+  loginRef: string;
 }
 
 export interface BootstrapLinkIssued extends JsonObject {
