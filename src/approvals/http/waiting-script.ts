@@ -1,0 +1,21 @@
+/**
+ * The waiting page's script: asks /login/approve/status every two seconds and, once the request
+ * is no longer pending, submits the page's Continue form, so the server says what happened (and
+ * signs the browser in). Without it, the person presses Continue themselves.
+ */
+export const WAITING_SCRIPT = `'use strict';
+(function () {
+  var form = document.getElementById('approval-continue');
+  if (!form) return;
+  function poll() {
+    fetch('/login/approve/status', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } })
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (body && body.status === 'pending') setTimeout(poll, 2000);
+        else form.submit();
+      })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  setTimeout(poll, 2000);
+})();
+`;
