@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AccountsHttpModule } from './accounts/http/accounts-http.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthorizationHttpModule } from './authorization/http/authorization-http.module.js';
 import { HttpErrorFilter } from './common/http/http-error.filter.js';
@@ -28,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
-      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule, AccountsModule, AdminModule],
+      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule, AccountsModule, AccountsHttpModule, ApprovalsModule, AdminModule],
     };
   }
 }
