@@ -49,7 +49,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   }
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler, ...(https ? { https } : {}) });
   refuseEncodedBodies(adapter.getInstance());
-  installFunnelGate(adapter.getInstance(), new TrustedProxies(config));
+  installFunnelGate(adapter.getInstance(), new TrustedProxies(config), config.identity.includes('account'));
   installPublicCors(adapter.getInstance());
   let app: NestFastifyApplication;
   try {

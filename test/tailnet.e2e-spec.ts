@@ -173,6 +173,23 @@ describe('a request through Tailscale Funnel', () => {
     expect(await response.json()).toEqual({ error: 'access_denied', error_description: 'not available over Tailscale Funnel' });
   });
 
+  it('reaches the sign-in pages when local accounts sign in from outside, but never approving nor administration', async () => {
+    const signIn = await startTestServer({ MESHID_IDENTITY: 'tailscale,account', MESHID_TAILSCALE_SOCKET: tailscaled.socketPath, MESHID_TRUSTED_PROXIES: '127.0.0.1/32' });
+    try {
+      const client = await signIn.createClient({ client_name: 'app', redirect_uris: [CALLBACK] });
+      const viaFunnel = (path: string) => fetch(new URL(path, signIn.issuer), { redirect: 'manual', headers: { 'tailscale-funnel-request': '?1', 'x-forwarded-for': '203.0.113.9' } });
+      const query = new URLSearchParams({ client_id: client.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+      const authorize = await viaFunnel(`/authorize?${query}`);
+      expect(authorize.status).toBe(303);
+      const login = new URL(authorize.headers.get('location')!);
+      expect(login.pathname).toBe('/login');
+      expect((await viaFunnel(`${login.pathname}${login.search}`)).status).toBe(200);
+      for (const path of ['/approve', '/api/v1/clients', '/register']) expect((await viaFunnel(path)).status).toBe(401);
+    } finally {
+      await signIn.close();
+    }
+  });
+
   it('is not believed from a peer that is not a trusted proxy', async () => {
     const other = await startTestServer({ MESHID_IDENTITY: 'tailscale', MESHID_TAILSCALE_SOCKET: tailscaled.socketPath });
     try {

@@ -58,6 +58,20 @@ export class IdentityService implements OnApplicationBootstrap {
     return null;
   }
 
+  /**
+   * Who the network says the caller is, asking only the resolvers that identify a request by
+   * where it came from (tailscale, proxy headers, dev), never a sign-in session's cookie: for
+   * decisions a session must not be enough for, such as approving another browser's sign-in.
+   */
+  async identifyByNetwork(request: ResolverRequest): Promise<Identity | null> {
+    for (const resolver of this.order()) {
+      if (this.registered.get(resolver.source) === resolver) continue;
+      const identity = await resolver.resolve(request);
+      if (identity !== null) return identity;
+    }
+    return null;
+  }
+
   /** Who `subject` of a registered source is now (see RegisteredIdentityResolver.current); undefined: no such source in use. */
   async current(source: IdentitySource, subject: string): Promise<Identity | null | undefined> {
     const resolver = this.registered.get(source);
