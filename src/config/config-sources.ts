@@ -41,6 +41,7 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'tls', names: ['MESHID_TLS'], parse: text },
   { key: 'devIdentity', names: ['MESHID_DEV_IDENTITY'], parse: text },
   { key: 'webfingerAccounts', names: ['MESHID_WEBFINGER_ACCOUNTS'], parse: list },
+  { key: 'webfingerDomains', names: ['MESHID_WEBFINGER_DOMAINS'], parse: list },
   { key: 'tokenExchange', names: ['MESHID_TOKEN_EXCHANGE', 'TSIDP_ENABLE_STS'], parse: flag },
   { key: 'clientIdMetadataDocuments', names: ['MESHID_CLIENT_ID_METADATA_DOCUMENTS'], parse: flag },
   { key: 'clientIdMetadataPrivateHosts', names: ['MESHID_CLIENT_ID_METADATA_PRIVATE_HOSTS'], parse: list },
@@ -58,7 +59,7 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'logLevel', names: ['MESHID_LOG_LEVEL', 'TSIDP_LOG'], parse: logLevel },
 ];
 
-const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts', 'clientIdMetadataPrivateHosts']);
+const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts', 'webfingerDomains', 'clientIdMetadataPrivateHosts']);
 
 /** Where a key's value came from, for error messages: the variable or file key to fix. */
 export type Origin = { kind: 'default' } | { kind: 'file'; path: string } | { kind: 'env'; name: string } | { kind: 'flag' };

@@ -113,6 +113,14 @@ export class MeshidConfig {
   @IsAddressList()
   webfingerAccounts: string[] = [];
 
+  /**
+   * MESHID_WEBFINGER_DOMAINS: mail domains whose every address WebFinger answers for (meshid is
+   * the sign-in of the whole domain). Besides these, it answers only for known people, and so
+   * tells anyone who asks whether an address has an account here.
+   */
+  @IsHostNameList()
+  webfingerDomains: string[] = [];
+
   /** TSIDP_ENABLE_STS or MESHID_TOKEN_EXCHANGE: turns RFC 8693 token exchange on. */
   @IsBoolean()
   tokenExchange = false;
@@ -231,6 +239,7 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   tls: `one of ${TLS_MODES.join(', ')}`,
   devIdentity: 'a login name (alice@example.com) or a JSON object with a string "login"',
   webfingerAccounts: 'a comma-separated list of addresses such as alice@example.com',
+  webfingerDomains: 'a comma-separated list of lower-case domain names, e.g. example.com',
   tokenExchange: 'true or false (1 or 0)',
   clientIdMetadataDocuments: 'true or false (1 or 0)',
   clientIdMetadataPrivateHosts: 'a comma-separated list of lower-case host names, e.g. mcp-client.tail1234.ts.net',

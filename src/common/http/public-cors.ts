@@ -12,6 +12,7 @@ export const PUBLIC_CORS_ROUTES: ReadonlyMap<string, readonly string[]> = new Ma
   ['/.well-known/openid-configuration/*', ['GET']],
   ['/.well-known/oauth-authorization-server/*', ['GET']],
   ['/.well-known/jwks.json', ['GET']],
+  ['/.well-known/webfinger', ['GET']],
   ['/token', ['POST']],
   ['/revoke', ['POST']],
   ['/register', ['POST']],

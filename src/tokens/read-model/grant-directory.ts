@@ -54,6 +54,17 @@ export class GrantDirectory {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  /**
+   * The distinct (login, subject) pairs of grants whose login equals `login` compared ASCII
+   * case-insensitively, at most `limit` of them (the caller applies its own exact rule).
+   * WebFinger uses it to know the people who have signed in. A full scan: `login` has no index.
+   */
+  loginsLike(login: string, limit = 8): Array<{ login: string; subject: string }> {
+    return this.readModels.db
+      .prepare('SELECT DISTINCT login, subject FROM grants WHERE login = ? COLLATE NOCASE LIMIT ?')
+      .all(login, limit) as Array<{ login: string; subject: string }>;
+  }
+
   /** Newest first, by issue time then id (a stable order for keyset paging). */
   list(filter: GrantFilter): GrantRecord[] {
     const where: string[] = [];
