@@ -149,6 +149,73 @@ export interface InitialAccessTokenIssued {
   description?: string;
 }
 
+/** A local account as the admin API shows it: never a credential (passkeys by id and name only). */
+export interface AdminAccount {
+  account_id: string;
+  /** `account:<account_id>`, the OIDC `sub`. */
+  subject: string;
+  login: string;
+  name: string;
+  email: string | null;
+  email_verified: boolean;
+  groups: string[];
+  /** An administrator of meshid (allow_admin_ui and allow_dcr). */
+  admin: boolean;
+  disabled: boolean;
+  has_password: boolean;
+  has_totp: boolean;
+  passkeys: Array<{ id: string; name: string; added_at: string }>;
+  created_at: string;
+  last_sign_in_at: string | null;
+  /** The account stream's revision; `ETag: "<revision>"`, sent back as `If-Match`. */
+  revision: number;
+}
+
+export interface AccountQuery {
+  /** 1 to 200; default 50. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface NewAccount {
+  /** Headscale's username rule: 2 to 64 characters, a letter first, letters, digits, `-` `.` `_`, at most one `@`. */
+  login: string;
+  name: string;
+  email?: string;
+  email_verified?: boolean;
+  groups?: string[];
+  admin?: boolean;
+}
+
+/** A change to an account: only the fields named change; `groups` is replaced whole; `email: null` removes it. */
+export interface AccountChanges {
+  name?: string;
+  email?: string | null;
+  email_verified?: boolean;
+  groups?: string[];
+  admin?: boolean;
+}
+
+/** A one-time link for the person to set their password or passkey (a newer one replaces it). */
+export interface AccountSetupLink {
+  account_id: string;
+  /** Shown this once; only its digest is kept. */
+  url: string;
+  expires_at: string;
+}
+
+/** What create answers: the account, and the setup link to hand to the person. */
+export type CreatedAccount = AdminAccount & { setup_link: AccountSetupLink };
+
+export interface DeletedAccount {
+  account_id: string;
+  subject: string;
+  login: string;
+  deleted: true;
+  /** The subject's grants this call revoked. */
+  grants_revoked: string[];
+}
+
 /** Who is calling the admin API. */
 export interface Principal {
   kind: 'person' | 'client' | 'cli';
@@ -234,6 +301,26 @@ export interface AdminApi {
    * erased everywhere (export, replay, admin views). Irreversible.
    */
   forgetSubject(subject: string): Promise<ForgottenSubject>;
+
+  /*
+   * Local accounts. `account` is an account id or a login name (an id is tried first). Each
+   * change answers the account as it is after it.
+   */
+  listAccounts(query: AccountQuery): Promise<Page<AdminAccount>>;
+  getAccount(account: string): Promise<AdminAccount>;
+  createAccount(input: NewAccount): Promise<CreatedAccount>;
+  /** `expectedRevision` is the If-Match ETag: an account changed since is refused (precondition_failed). */
+  updateAccount(account: string, changes: AccountChanges, expectedRevision: number): Promise<AdminAccount>;
+  /** Refuses sign-in, and revokes the account's grants so its tokens stop working now. */
+  disableAccount(account: string, reason?: string): Promise<AdminAccount>;
+  enableAccount(account: string): Promise<AdminAccount>;
+  /** A new one-time setup link (the previous one stops working): how the person (re)sets their credentials. */
+  issueSetupLink(account: string): Promise<AccountSetupLink>;
+  removePasskey(account: string, credentialId: string): Promise<AdminAccount>;
+  removePassword(account: string): Promise<AdminAccount>;
+  removeTotp(account: string): Promise<AdminAccount>;
+  /** Deletes the account (its login name can be used again) and revokes its grants. */
+  deleteAccount(account: string): Promise<DeletedAccount>;
 
   createInitialAccessToken(request: NewInitialAccessToken): Promise<InitialAccessTokenIssued>;
   revokeInitialAccessToken(tokenId: string): Promise<{ token_id: string; revoked: boolean; already_revoked: boolean }>;

@@ -9,6 +9,7 @@ import {
 import { UnknownSigningKeyError } from '../../keys/domain/key-retirement.js';
 import { InitialAccessTokenNotFoundError, InvalidInitialAccessTokenOptionsError } from '../../registration/domain/initial-access-token.errors.js';
 import { AdminApiError } from '../api/admin-api.js';
+import { accountRefusalAsAdminError } from './account-admin-errors.js';
 
 /**
  * The one translation of domain refusals into admin API errors, so that the HTTP API and the
@@ -28,7 +29,7 @@ export function toAdminError(error: unknown): unknown {
   if (error instanceof StaleClientRevisionError) return new AdminApiError(error.expected === undefined ? 'conflict' : 'precondition_failed', error.message);
   if (error instanceof ClientAlreadyExistsError || error instanceof ClientHasNoSecretError) return new AdminApiError('conflict', error.message);
   if (error instanceof InvalidInitialAccessTokenOptionsError) return new AdminApiError('invalid_request', error.message);
-  return error;
+  return accountRefusalAsAdminError(error) ?? error;
 }
 
 /** Runs `work`, turning domain refusals into AdminApiError. */

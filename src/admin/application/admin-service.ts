@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import type { AdminApi, Principal } from '../api/admin-api.js';
+import { AccountsAdmin } from './accounts-admin.js';
 import { refusalsAsAdminErrors as refusals } from './admin-errors.js';
 import { ClientActivity } from './client-activity.js';
 import { ClientsAdmin } from './clients-admin.js';
@@ -30,11 +31,12 @@ export class AdminService {
     private readonly grants: GrantsAdmin,
     private readonly initialTokens: InitialTokensAdmin,
     private readonly subjects: SubjectsAdmin,
+    private readonly accounts: AccountsAdmin,
   ) {}
 
   forActor(principal: Principal, request: RequestContext): AdminApi {
     const context: CommandContext = { actor: principal.actor, correlationId: request.correlationId, ...(request.ip !== undefined ? { ip: request.ip } : {}) };
-    const { clients, activity, keys, grants, initialTokens, subjects } = this;
+    const { clients, activity, keys, grants, initialTokens, subjects, accounts } = this;
     return {
       whoami: async () => principal,
       listClients: (query) => refusals(async () => clients.list(query)),
@@ -51,6 +53,17 @@ export class AdminService {
       revokeGrant: (grantId) => refusals(() => grants.revoke(grantId, context)),
       revokeSubjectGrants: (subject) => refusals(() => grants.revokeAllOf(subject, context)),
       forgetSubject: (subject) => refusals(() => subjects.forget(subject, context)),
+      listAccounts: (query) => refusals(() => accounts.list(query)),
+      getAccount: (account) => refusals(() => accounts.get(account)),
+      createAccount: (input) => refusals(() => accounts.create(input, context)),
+      updateAccount: (account, changes, revision) => refusals(() => accounts.update(account, changes, revision, context)),
+      disableAccount: (account, reason) => refusals(() => accounts.disable(account, reason, context)),
+      enableAccount: (account) => refusals(() => accounts.enable(account, context)),
+      issueSetupLink: (account) => refusals(() => accounts.setupLink(account, context)),
+      removePasskey: (account, credentialId) => refusals(() => accounts.removePasskey(account, credentialId, context)),
+      removePassword: (account) => refusals(() => accounts.removePassword(account, context)),
+      removeTotp: (account) => refusals(() => accounts.removeTotp(account, context)),
+      deleteAccount: (account) => refusals(() => accounts.remove(account, context)),
       createInitialAccessToken: (request) => refusals(() => initialTokens.create(request, context)),
       revokeInitialAccessToken: (tokenId) => refusals(() => initialTokens.revoke(tokenId, context)),
     };

@@ -1,6 +1,13 @@
 import type {
+  AccountChanges,
+  AccountQuery,
+  AccountSetupLink,
   ActivityEntry,
+  AdminAccount,
   AdminApi,
+  CreatedAccount,
+  DeletedAccount,
+  NewAccount,
   ClientChanges,
   ClientQuery,
   ClientView,
@@ -109,6 +116,50 @@ export class HttpAdminApi implements AdminApi {
 
   forgetSubject(subject: string): Promise<ForgottenSubject> {
     return this.call('/subjects/forget', { method: 'POST', body: { subject } });
+  }
+
+  listAccounts(query: AccountQuery): Promise<Page<AdminAccount>> {
+    return this.call('/accounts', { query: { limit: query.limit, cursor: query.cursor } });
+  }
+
+  getAccount(account: string): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}`);
+  }
+
+  createAccount(input: NewAccount): Promise<CreatedAccount> {
+    return this.call('/accounts', { method: 'POST', body: input });
+  }
+
+  updateAccount(account: string, changes: AccountChanges, expectedRevision: number): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}`, { method: 'PATCH', body: changes, ifMatch: expectedRevision });
+  }
+
+  disableAccount(account: string, reason?: string): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}/disable`, { method: 'POST', body: reason === undefined ? {} : { reason } });
+  }
+
+  enableAccount(account: string): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}/enable`, { method: 'POST', body: {} });
+  }
+
+  issueSetupLink(account: string): Promise<AccountSetupLink> {
+    return this.call(`/accounts/${segment(account)}/setup-link`, { method: 'POST', body: {} });
+  }
+
+  removePasskey(account: string, credentialId: string): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}/passkeys/${segment(credentialId)}`, { method: 'DELETE' });
+  }
+
+  removePassword(account: string): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}/password`, { method: 'DELETE' });
+  }
+
+  removeTotp(account: string): Promise<AdminAccount> {
+    return this.call(`/accounts/${segment(account)}/totp`, { method: 'DELETE' });
+  }
+
+  deleteAccount(account: string): Promise<DeletedAccount> {
+    return this.call(`/accounts/${segment(account)}`, { method: 'DELETE' });
   }
 
   createInitialAccessToken(request: NewInitialAccessToken): Promise<InitialAccessTokenIssued> {

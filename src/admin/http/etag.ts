@@ -1,6 +1,6 @@
 import { AdminApiError } from '../api/admin-api.js';
 
-/** A client's ETag: its stream revision, as a strong entity tag. */
+/** The ETag of a client or an account: its stream revision, as a strong entity tag. */
 export const etagOf = (revision: number): string => `"${revision}"`;
 
 /**
@@ -10,7 +10,7 @@ export const etagOf = (revision: number): string => `"${revision}"`;
  */
 export function ifMatchRevision(header: string | string[] | undefined, required: boolean): number | undefined {
   if (header === undefined) {
-    if (required) throw new AdminApiError('precondition_required', 'If-Match is required: send the ETag of the client as you last read it', [{ field: 'If-Match', message: 'is required' }]);
+    if (required) throw new AdminApiError('precondition_required', 'If-Match is required: send the ETag of the client or account as you last read it', [{ field: 'If-Match', message: 'is required' }]);
     return undefined;
   }
   const value = (Array.isArray(header) ? header.join(',') : header).trim();

@@ -73,7 +73,9 @@ export type GrantRevocationReason =
   | 'identity_gone'
   | 'administrator'
   /** The person was forgotten (meshid accounts forget): their personal data is crypto-shredded. */
-  | 'subject_forgotten';
+  | 'subject_forgotten'
+  /** The local account it was issued to was deleted by an administrator. */
+  | 'account_deleted';
 
 export interface GrantRevoked extends JsonObject {
   reason: GrantRevocationReason;

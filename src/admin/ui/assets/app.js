@@ -1,5 +1,6 @@
 // meshid's admin UI: a hash router over the views, and the signed-in header.
 
+import { renderAccount, renderAccountList, renderCreateAccount } from './accounts.js';
 import { api, ApiError } from './api.js';
 import { renderClient, renderClientList, renderCreateClient } from './clients.js';
 import { h, replaceChildren } from './dom.js';
@@ -31,6 +32,9 @@ function route(segments) {
   if (segments.length === 0 || (segments.length === 1 && segments[0] === 'clients')) return { nav: 'clients', title: 'Clients', render: renderClientList };
   if (segments.length === 2 && segments[0] === 'clients' && segments[1] === 'new') return { nav: 'new-client', title: 'New client', render: renderCreateClient };
   if (segments.length === 2 && segments[0] === 'clients') return { nav: 'clients', title: 'Client', render: (m, p, v) => renderClient(m, p, v, segments[1]) };
+  if (segments.length === 1 && segments[0] === 'accounts') return { nav: 'accounts', title: 'Accounts', render: renderAccountList };
+  if (segments.length === 2 && segments[0] === 'accounts' && segments[1] === 'new') return { nav: 'accounts', title: 'New account', render: renderCreateAccount };
+  if (segments.length === 2 && segments[0] === 'accounts') return { nav: 'accounts', title: 'Account', render: (m, p, v) => renderAccount(m, p, v, segments[1]) };
   if (segments.length === 1 && segments[0] === 'keys') return { nav: 'keys', title: 'Signing keys', render: renderKeys };
   return { nav: null, title: 'Not found', render: renderNotFound };
 }
