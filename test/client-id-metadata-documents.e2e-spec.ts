@@ -107,7 +107,7 @@ describe('a client identified by its metadata document URL', () => {
     expect(new URL(allowed.headers.get('location')!).searchParams.get('code')).toBeTruthy();
 
     // The same or fewer scopes: straight back with a code, also for prompt=none, also from another browser of the same person.
-    for (const params of [{ scope: 'openid profile' }, { scope: 'openid', prompt: 'none' }]) {
+    for (const params of [{ scope: 'openid profile' }, { scope: 'openid', prompt: 'none' }] as Array<Record<string, string>>) {
       const again = await new Browser(meshid.issuer).fetch(authorizeUrl(clientId, challenge, params));
       expect(again.status).toBe(303);
       expect(new URL(again.headers.get('location')!).searchParams.get('code')).toBeTruthy();
