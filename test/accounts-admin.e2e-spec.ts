@@ -199,6 +199,15 @@ describe('the accounts admin API', () => {
     expect(again.status).toBe(201);
     expect(again.body['account_id']).not.toBe(erin.account_id);
   });
+
+  it('forgets a local account as a whole: the account is deleted, its login freed, its personal data erased', async () => {
+    const created = await api('POST', '/accounts', { login: 'frank', name: 'Frank Forgotten', email: 'frank@example.com' });
+    const frank = created.body as unknown as AdminAccount;
+    const forgotten = await api('POST', '/subjects/forget', { subject: frank.subject });
+    expect(forgotten).toMatchObject({ status: 200, body: { subject: frank.subject, erased: true } });
+    expect(await api('GET', `/accounts/${frank.account_id}`)).toMatchObject({ status: 404 });
+    expect((await api('POST', '/accounts', { login: 'frank', name: 'Another Frank' })).status).toBe(201);
+  });
 });
 
 describe('meshid accounts, offline', () => {

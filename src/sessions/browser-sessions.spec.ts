@@ -8,6 +8,7 @@ import { MeshidConfig } from '../config/meshid-config.js';
 import { SecretHasher } from '../crypto/secret-hasher.js';
 import { BrowserSessions } from './browser-sessions.js';
 import { EndSessionCommand } from './commands/end-session.command.js';
+import type { SessionSignIn } from './commands/start-session.command.js';
 import { EndSessionHandler } from './commands/end-session.handler.js';
 import { StartSessionHandler } from './commands/start-session.handler.js';
 import { SessionLookup } from './read-model/session-lookup.js';
@@ -33,7 +34,12 @@ function harness(issuer = 'http://127.0.0.1:8080') {
     if (last !== undefined) cookie = last.split(';')[0];
     return sid;
   };
-  return { sessions, signIn, request, set, setCookie: (value: string | undefined) => (cookie = value), lookup: new SessionLookup(store) };
+  const accountSignIn = async (subject: string, signIn: SessionSignIn) => {
+    const sid = await sessions.signIn(request(), reply, subject, signIn, context);
+    cookie = set.at(-1)!.split(';')[0];
+    return sid;
+  };
+  return { sessions, signIn, accountSignIn, request, set, setCookie: (value: string | undefined) => (cookie = value), lookup: new SessionLookup(store) };
 }
 
 describe('BrowserSessions', () => {
@@ -54,7 +60,22 @@ describe('BrowserSessions', () => {
     const bob = await h.signIn('bob');
     expect(bob).not.toBe(alice);
     expect((await h.lookup.state(alice)).ended).toMatchObject({ reason: 'identity_changed' });
-    expect(await h.sessions.current(h.request())).toEqual({ sessionId: bob, subject: 'bob' });
+    expect(await h.sessions.current(h.request())).toEqual({ sessionId: bob, subject: 'bob', startedAt: 0, method: 'network' });
+  });
+
+  it('starts a new session for every sign-in the session carries, keeping how it happened and whom an approval vouched for', async () => {
+    const h = harness();
+    const first = await h.accountSignIn('account:a', { method: 'password' });
+    const again = await h.accountSignIn('account:a', { method: 'passkey' });
+    expect(again).not.toBe(first);
+    // The same person's earlier session stays alive for the relying parties signed in under it.
+    expect((await h.lookup.state(first)).ended).toBeNull();
+    expect(await h.sessions.current(h.request())).toEqual({ sessionId: again, subject: 'account:a', startedAt: 0, method: 'passkey' });
+
+    const identity = { claims: { groups: [], email: 'b@example.com' }, snapshot: { source: 'tailscale' as const, login: 'b@example.com', capabilities: [] } };
+    const approved = await h.accountSignIn('userid:2', { method: 'approval', identity });
+    expect((await h.lookup.state(again)).ended).toMatchObject({ reason: 'identity_changed' });
+    expect(await h.sessions.current(h.request())).toEqual({ sessionId: approved, subject: 'userid:2', startedAt: 0, method: 'approval', identity });
   });
 
   it('trusts a cookie only with the right secret: a known sid alone neither reuses nor ends a session', async () => {

@@ -41,7 +41,7 @@ describe('browser sessions', () => {
     expect(started.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const loaded = await state(started.sessionId);
     expect(isLive(loaded)).toBe(true);
-    expect(loaded.started).toEqual({ subject: 'dev:alice', secretDigest: hasher.digest(started.secret), startedAt: clock.now() });
+    expect(loaded.started).toEqual({ subject: 'dev:alice', secretDigest: hasher.digest(started.secret), startedAt: clock.now(), method: 'network' });
     expect(JSON.stringify(loaded)).not.toContain(started.secret);
     const other = await start.execute(new StartSessionCommand('dev:alice', context));
     expect(other.sessionId).not.toBe(started.sessionId);
