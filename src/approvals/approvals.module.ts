@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LoginTrail } from '../accounts/sign-in/login-trail.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { Clock } from '../common/clock.js';
 import { PolicyModule } from '../policy/policy.module.js';
@@ -17,12 +17,12 @@ import { WaitingBrowserController } from './http/waiting-browser.controller.js';
  * Approve from a tailnet device (issue G §3): a browser outside the tailnet shows a short code
  * and a number; a person on one of their tailnet devices enters the code, checks the request
  * and picks the number; the waiting browser is then signed in as them. Each approval is its
- * own stream (`approval-<id>`), read directly: no read model. LoginTrail is provided here rather
- * than imported: only its success path is used, which keeps no state.
+ * own stream (`approval-<HMAC of the code>`), read directly: no read model. Sign-ins are
+ * recorded by the accounts' LoginTrail, one trail for every way in.
  */
 @Module({
-  imports: [ClientsModule, PolicyModule, SessionsModule],
+  imports: [AccountsModule, ClientsModule, PolicyModule, SessionsModule],
   controllers: [WaitingBrowserController, ApproverController],
-  providers: [Clock, LoginTrail, ApprovalReader, ApprovalForms, TailnetApprover, RequestApprovalHandler, AnswerApprovalHandler, RedeemApprovalHandler],
+  providers: [Clock, ApprovalReader, ApprovalForms, TailnetApprover, RequestApprovalHandler, AnswerApprovalHandler, RedeemApprovalHandler],
 })
 export class ApprovalsModule {}
