@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
+import { alert, button, code, field, form, heading, hidden, join, link, notice, paragraph, usernameHint } from '../../common/http/html/html.js';
+import { sendHtmlPage } from '../../common/http/html/html-page.js';
 import type { AccountView } from '../read-model/account-view.js';
-import { alert, button, code, field, form, heading, hidden, join, link, notice, paragraph, passkeyStatus, sendHtmlPage, usernameHint } from './html.js';
+import { PASSKEY_SCRIPT, passkeyStatus } from './passkey-script.js';
 
 /** What a redirect back to the account page may say happened: a fixed set, so the query cannot inject text. */
 export const ACCOUNT_NOTICES = {
@@ -75,7 +77,7 @@ export function sendAccountPage(reply: FastifyReply, model: AccountPageModel): v
     heading('Sign out'),
     form('sign-out', '/account/sign-out', [hidden('csrf', csrf), button({ label: 'Sign out' })]),
   ]);
-  sendHtmlPage(reply, 'Your account', body, { script: true, status: model.status ?? 200 });
+  sendHtmlPage(reply, 'Your account', body, { scripts: [PASSKEY_SCRIPT], status: model.status ?? 200 });
 }
 
 export interface TotpEnrolmentModel {

@@ -1,13 +1,12 @@
 import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendRedirect } from '../../authorization/http/html-page.js';
+import { sendJson, sendRedirect } from '../../common/http/html/html-page.js';
 import { AddPasskeyCommand, RemovePasskeyCommand } from '../commands/add-passkey.command.js';
 import { AccountCredentialNotFoundError, InvalidAccountInputError, PasskeyRejectedError } from '../domain/account.errors.js';
 import { AccountSignIn } from '../sign-in/account-sign-in.js';
 import { accountForm } from './account.controller.js';
 import { sendAccountPage } from './account-page.js';
-import { sendJson } from './html.js';
 import { jsonBody } from './json-body.js';
 import { AccountsEnabledGuard } from './accounts-enabled.guard.js';
 import { RequestContext } from './request-context.js';

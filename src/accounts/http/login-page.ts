@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import { alert, button, passkeyStatus, field, form, hidden, join, link, paragraph, sendHtmlPage } from './html.js';
+import { alert, button, field, form, hidden, join, link, paragraph } from '../../common/http/html/html.js';
+import { sendHtmlPage } from '../../common/http/html/html-page.js';
+import { PASSKEY_SCRIPT, passkeyStatus } from './passkey-script.js';
 
 /** The application a sign-in is for, as the login page names it. */
 export interface AskingClient {
@@ -54,5 +56,5 @@ export function sendLoginPage(reply: FastifyReply, model: LoginPageModel): void 
     passkeyStatus(),
     model.returnTo !== null ? link(`/login/approve?${new URLSearchParams({ return_to: model.returnTo })}`, 'Approve this sign-in from one of your tailnet devices') : null,
   ]);
-  sendHtmlPage(reply, title, body, { script: true, status: model.status ?? 200, ...(model.headers !== undefined ? { headers: model.headers } : {}) });
+  sendHtmlPage(reply, title, body, { scripts: [PASSKEY_SCRIPT], status: model.status ?? 200, ...(model.headers !== undefined ? { headers: model.headers } : {}) });
 }

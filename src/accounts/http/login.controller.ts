@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendRedirect } from '../../authorization/http/html-page.js';
 import { formBody, readParameters } from '../../authorization/http/request-parameters.js';
+import { sendRedirect } from '../../common/http/html/html-page.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
 import { AccountSignIn } from '../sign-in/account-sign-in.js';
 import { AskingClients, clientIdOf } from './asking-client.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendJson } from '../../common/http/html/html-page.js';
 import { parseReturnTo } from '../../sessions/http/return-to.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
 import { AccountSignIn } from '../sign-in/account-sign-in.js';
 import { clientIdOf } from './asking-client.js';
-import { sendJson } from './html.js';
 import { jsonBody, stringMember } from './json-body.js';
 import { LoginCsrf } from './login-csrf.js';
 import { destinationAfterSignIn, minutesText } from './sign-in-flow.js';

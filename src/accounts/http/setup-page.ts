@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
+import { alert, button, field, form, heading, hidden, join, paragraph } from '../../common/http/html/html.js';
+import { sendHtmlPage } from '../../common/http/html/html-page.js';
 import type { AccountView } from '../read-model/account-view.js';
-import { alert, button, field, form, heading, hidden, join, paragraph, passkeyStatus, sendHtmlPage } from './html.js';
+import { PASSKEY_SCRIPT, passkeyStatus } from './passkey-script.js';
 
 export interface SetupPageModel {
   csrf: string;
@@ -49,5 +51,5 @@ export function sendSetupPage(reply: FastifyReply, model: SetupPageModel): void 
     ], title),
     passkeyStatus(),
   ]);
-  sendHtmlPage(reply, title, body, { script: true, status: model.status ?? 200 });
+  sendHtmlPage(reply, title, body, { scripts: [PASSKEY_SCRIPT], status: model.status ?? 200 });
 }

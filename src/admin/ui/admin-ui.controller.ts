@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { escapeHtml } from '../../common/http/html/html.js';
+import { sendStaticFile } from '../../common/http/static-files.js';
 import { AdminApiError } from '../api/admin-api.js';
 import { AdminAccess } from '../http/admin-access.js';
 import { loadUiAssets } from './ui-assets.js';
@@ -20,8 +22,6 @@ const PAGE_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 } as const;
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The admin web UI at `/`, served by meshid itself: one page whose script drives the admin API,
@@ -55,12 +55,7 @@ export class AdminUiController {
   async asset(@Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const asset = file === 'index.html' ? undefined : this.assets.get(file);
     if (asset === undefined) throw new AdminApiError('not_found', `no such file: /ui/${file.slice(0, 100)}`);
-    reply.headers({ ...PAGE_HEADERS, 'cache-control': 'no-cache', etag: asset.etag });
-    if (request.headers['if-none-match'] === asset.etag) {
-      await reply.status(304).send();
-      return;
-    }
-    await reply.type(asset.contentType).send(asset.body);
+    await sendStaticFile(request, reply, asset, PAGE_HEADERS);
   }
 }
 

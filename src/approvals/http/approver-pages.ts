@@ -1,16 +1,22 @@
 import type { FastifyReply } from 'fastify';
+import { button, field, form, hidden, join, list, paragraph } from '../../common/http/html/html.js';
+import { sendHtmlPage, sendPage } from '../../common/http/html/html-page.js';
 import type { Identity } from '../../policy/identity.js';
 import type { ApprovalOutcome } from '../commands/answer-approval.command.js';
 import type { ApprovalRequested } from '../domain/approval.events.js';
 import type { ApprovalStatus } from '../domain/approval.evolver.js';
-import { form, list, paragraph, sendApprovalPage } from './approval-page.js';
 
 export function sendCodeEntryPage(reply: FastifyReply, status: number, approver: Identity, formToken: string, problem?: string): void {
-  sendApprovalPage(reply, status, 'Approve a sign-in', [
-    ...(problem !== undefined ? [paragraph(problem)] : []),
+  const body = join([
+    problem !== undefined && paragraph(problem),
     paragraph(`You are ${approver.login}. Enter the code the other browser shows to sign it in as you.`),
-    form({ action: '/approve', hidden: { form_token: formToken }, input: { name: 'code', label: 'Code', placeholder: 'XXXX-XXXX' }, buttons: [{ name: 'lookup', value: '1', label: 'Next' }] }),
+    form('approval-code-entry', '/approve', [
+      hidden('form_token', formToken),
+      field({ label: 'Code', name: 'code', autocomplete: 'off', placeholder: 'XXXX-XXXX', required: true, copiedCode: true, maxLength: 32 }, 'approval-code-entry'),
+      button({ label: 'Next', name: 'lookup', value: '1' }),
+    ]),
   ]);
+  sendHtmlPage(reply, 'Approve a sign-in', body, { status });
 }
 
 const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -21,16 +27,18 @@ const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace(
  * (phishing) cannot know the number.
  */
 export function sendQuestionPage(reply: FastifyReply, request: ApprovalRequested, choices: number[], approvalId: string, formToken: string): void {
-  sendApprovalPage(reply, 200, 'Is this you signing in?', [
+  const body = join([
     paragraph('A browser asks to be signed in as you:'),
     list([`Application: ${request.clientName} (${request.clientId})`, `Browser: ${request.browser}`, `Address: ${request.ip}`, `Asked at: ${when(request.requestedAt)}`]),
     paragraph('Pick the number that browser shows. If you did not ask for this, or the number is not there, deny.'),
-    form({
-      action: '/approve/decision',
-      hidden: { approval_id: approvalId, form_token: formToken },
-      buttons: [...choices.map((n) => ({ name: 'answer', value: String(n), label: String(n) })), { name: 'answer', value: 'deny', label: 'Deny' }],
-    }),
+    form('approval-answer', '/approve/decision', [
+      hidden('approval_id', approvalId),
+      hidden('form_token', formToken),
+      ...choices.map((n) => button({ label: String(n), name: 'answer', value: String(n) })),
+      button({ label: 'Deny', name: 'answer', value: 'deny' }),
+    ]),
   ]);
+  sendHtmlPage(reply, 'Is this you signing in?', body);
 }
 
 const OUTCOMES: Record<ApprovalOutcome, [number, string, (login: string) => string]> = {
@@ -41,7 +49,7 @@ const OUTCOMES: Record<ApprovalOutcome, [number, string, (login: string) => stri
 
 export function answeredPage(reply: FastifyReply, outcome: ApprovalOutcome, approver: Identity): void {
   const [status, title, say] = OUTCOMES[outcome];
-  sendApprovalPage(reply, status, title, [paragraph(say(approver.login))]);
+  sendPage(reply, status, title, [say(approver.login)]);
 }
 
 const NOT_PENDING: Partial<Record<ApprovalStatus, string>> = {
@@ -52,5 +60,5 @@ const NOT_PENDING: Partial<Record<ApprovalStatus, string>> = {
 };
 
 export function notPendingPage(reply: FastifyReply, status: ApprovalStatus): void {
-  sendApprovalPage(reply, 409, 'This request is no longer waiting', [paragraph(NOT_PENDING[status] ?? 'No sign-in request has this code.')]);
+  sendPage(reply, 409, 'This request is no longer waiting', [NOT_PENDING[status] ?? 'No sign-in request has this code.']);
 }

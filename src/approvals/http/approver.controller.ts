@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formBody, readParameters } from '../../authorization/http/request-parameters.js';
 import { Clock } from '../../common/clock.js';
+import { sendPage } from '../../common/http/html/html-page.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import type { Identity } from '../../policy/identity.js';
 import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
@@ -14,7 +15,6 @@ import { normaliseApprovalCode, numberChoices } from '../domain/approval-code.js
 import { approvalIdOf, isApprovalId } from '../domain/approval-id.js';
 import { AddressLimiter } from './address-limiter.js';
 import { ApprovalForms } from './approval-forms.js';
-import { paragraph, sendApprovalPage } from './approval-page.js';
 import { answeredPage, notPendingPage, sendCodeEntryPage, sendQuestionPage } from './approver-pages.js';
 import { TailnetApprover } from './tailnet-approver.js';
 
@@ -63,7 +63,7 @@ export class ApproverController {
     const wait = this.codeEntries.retryAfter(ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      return sendApprovalPage(reply, 429, 'Too many wrong codes', [paragraph(`Wait ${wait} seconds, then try again.`)]);
+      return sendPage(reply, 429, 'Too many wrong codes', [`Wait ${wait} seconds, then try again.`]);
     }
     const code = normaliseApprovalCode(params.get('code') ?? '');
     const approvalId = code === null ? null : approvalIdOf(this.hasher, code);
@@ -84,7 +84,7 @@ export class ApproverController {
     const approvalId = params.get('approval_id');
     const answer = answerOf(params.get('answer'));
     if (!isApprovalId(approvalId) || !this.forms.isDecision(approvalId, approver.subject, params.get('form_token')) || answer === null) {
-      return sendApprovalPage(reply, 400, 'This answer cannot be accepted', [paragraph('The form is not valid. Enter the code again.')]);
+      return sendPage(reply, 400, 'This answer cannot be accepted', ['The form is not valid. Enter the code again.']);
     }
     const ip = this.network.address(request);
     try {
@@ -102,9 +102,9 @@ export class ApproverController {
     try {
       const identity = await this.network.identify(request);
       if (identity === null) {
-        sendApprovalPage(reply, 403, 'Open this page from a tailnet device', [
-          paragraph('Sign-ins are approved from one of your own devices on the tailnet, which tells meshid who you are.'),
-          paragraph('Open this address on a device that is connected to the tailnet.'),
+        sendPage(reply, 403, 'Open this page from a tailnet device', [
+          'Sign-ins are approved from one of your own devices on the tailnet, which tells meshid who you are.',
+          'Open this address on a device that is connected to the tailnet.',
         ]);
       }
       return identity;
@@ -112,7 +112,7 @@ export class ApproverController {
       if (!(error instanceof IdentityUnavailableError)) throw error;
       this.logger.error(`cannot tell who is approving: ${error.message}`);
       reply.header('retry-after', '5');
-      sendApprovalPage(reply, 503, 'Approval is unavailable right now', [paragraph('meshid could not ask the tailnet who you are. Try again in a moment.')]);
+      sendPage(reply, 503, 'Approval is unavailable right now', ['meshid could not ask the tailnet who you are. Try again in a moment.']);
       return null;
     }
   }

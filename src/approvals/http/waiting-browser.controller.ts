@@ -3,10 +3,10 @@ import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginTrail } from '../../accounts/sign-in/login-trail.js';
-import { sendRedirect } from '../../authorization/http/html-page.js';
 import { formBody, readParameters } from '../../authorization/http/request-parameters.js';
 import { ClientLookup } from '../../clients/client-lookup.js';
 import { Clock } from '../../common/clock.js';
+import { sendPage, sendRedirect } from '../../common/http/html/html-page.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
@@ -19,7 +19,6 @@ import { approvalIdOf } from '../domain/approval-id.js';
 import { AddressLimiter } from './address-limiter.js';
 import { type ApprovalCookie, clearApprovalCookie, readApprovalCookie, setApprovalCookie } from './approval-cookie.js';
 import { ApprovalForms } from './approval-forms.js';
-import { paragraph, sendApprovalPage } from './approval-page.js';
 import { TailnetApprover } from './tailnet-approver.js';
 import { clientIdOf, notRedeemablePage, sendWaitingPage } from './waiting-pages.js';
 import { WAITING_SCRIPT } from './waiting-script.js';
@@ -60,13 +59,13 @@ export class WaitingBrowserController {
     const clientId = returnTo === null ? null : clientIdOf(returnTo);
     const { client } = clientId === null ? { client: undefined } : await this.clients.find(clientId);
     if (returnTo === null || client === undefined) {
-      return sendApprovalPage(reply, 400, 'This sign-in link is not valid', [paragraph('Start again from the application you were signing in to.')]);
+      return sendPage(reply, 400, 'This sign-in link is not valid', ['Start again from the application you were signing in to.']);
     }
     const ip = this.network.address(request);
     const wait = this.requests.retryAfter(ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      return sendApprovalPage(reply, 429, 'Too many sign-in requests', [paragraph(`Wait ${wait} seconds, then try again.`)]);
+      return sendPage(reply, 429, 'Too many sign-in requests', [`Wait ${wait} seconds, then try again.`]);
     }
     this.requests.spend(ip);
     const agent = request.headers['user-agent'];

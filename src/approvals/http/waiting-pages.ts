@@ -1,8 +1,10 @@
 import type { FastifyReply } from 'fastify';
+import { button, form, hidden, join, paragraph, strong } from '../../common/http/html/html.js';
+import { sendHtmlPage, sendPage } from '../../common/http/html/html-page.js';
 import type { ApprovalDenialReason } from '../domain/approval.events.js';
 import type { ApprovalNotRedeemableError } from '../domain/approval.errors.js';
 import { formatApprovalCode } from '../domain/approval-code.js';
-import { form, paragraph, sendApprovalPage, strong } from './approval-page.js';
+import { WAITING_FORM_ID, WAITING_PAGE_SCRIPT } from './waiting-script.js';
 
 export interface WaitingPageModel {
   code: string;
@@ -24,21 +26,20 @@ export function clientIdOf(returnTo: string): string | null {
 /** The code, the number, where to enter them, and a Continue button that also works without the script. */
 export function sendWaitingPage(reply: FastifyReply, status: number, model: WaitingPageModel): void {
   const until = new Date(model.expiresAt).toISOString().slice(11, 16);
-  sendApprovalPage(
-    reply,
-    status,
-    'Approve this sign-in from a tailnet device',
-    [
-      ...(model.notYet === true ? [paragraph('Nobody has approved this sign-in yet.')] : []),
-      paragraph(`To sign in to ${model.clientName}, open `, strong(model.approveUrl), ' on one of your devices on the tailnet and enter this code:'),
-      paragraph(strong(formatApprovalCode(model.code), 'approval-code')),
-      paragraph('When it asks, pick this number: ', strong(String(model.number), 'approval-number')),
-      paragraph(`The code can be used once, until ${until} UTC.`),
-      form({ action: '/login/approve/complete', id: 'approval-continue', hidden: { return_to: model.returnTo, form_token: model.formToken }, buttons: [{ name: 'continue', value: '1', label: 'Continue' }] }),
-      paragraph('This page continues by itself once you approve; if it does not, press Continue.'),
-    ],
-    { script: true },
-  );
+  const body = join([
+    model.notYet === true && paragraph('Nobody has approved this sign-in yet.'),
+    paragraph(`To sign in to ${model.clientName}, open `, strong(model.approveUrl), ' on one of your devices on the tailnet and enter this code:'),
+    paragraph(strong(formatApprovalCode(model.code), 'approval-code')),
+    paragraph('When it asks, pick this number: ', strong(String(model.number), 'approval-number')),
+    paragraph(`The code can be used once, until ${until} UTC.`),
+    form(WAITING_FORM_ID, '/login/approve/complete', [
+      hidden('return_to', model.returnTo),
+      hidden('form_token', model.formToken),
+      button({ label: 'Continue', name: 'continue', value: '1' }),
+    ]),
+    paragraph('This page continues by itself once you approve; if it does not, press Continue.'),
+  ]);
+  sendHtmlPage(reply, 'Approve this sign-in from a tailnet device', body, { status, scripts: [WAITING_PAGE_SCRIPT] });
 }
 
 const REFUSALS: Record<ApprovalNotRedeemableError['reason'], [number, string, string]> = {
@@ -54,5 +55,5 @@ const REFUSALS: Record<ApprovalNotRedeemableError['reason'], [number, string, st
 export function notRedeemablePage(reply: FastifyReply, reason: ApprovalNotRedeemableError['reason'], denial?: ApprovalDenialReason): void {
   const [status, title, why] = REFUSALS[reason];
   const detail = reason === 'denied' && denial === 'wrong_number' ? 'The number picked on the tailnet device was not the one this page showed, so the request was refused.' : why;
-  sendApprovalPage(reply, status, title, [paragraph(detail), paragraph('Start the sign-in again from the application.')]);
+  sendPage(reply, status, title, [detail, 'Start the sign-in again from the application.']);
 }

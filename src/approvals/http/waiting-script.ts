@@ -1,3 +1,14 @@
+import type { PageScript } from '../../common/http/html/html-page.js';
+
+/** The waiting page's Continue form, which the script submits. */
+export const WAITING_FORM_ID = 'approval-continue';
+
+/**
+ * The waiting page's script, served from meshid's origin (never inline) by
+ * WaitingBrowserController; it ends the page, after the form it submits.
+ */
+export const WAITING_PAGE_SCRIPT: PageScript = { src: '/login/approve/waiting.js', defer: false };
+
 /**
  * The waiting page's script: asks /login/approve/status every two seconds and, once the request
  * is no longer pending, submits the page's Continue form, so the server says what happened (and
@@ -5,7 +16,7 @@
  */
 export const WAITING_SCRIPT = `'use strict';
 (function () {
-  var form = document.getElementById('approval-continue');
+  var form = document.getElementById('${WAITING_FORM_ID}');
   if (!form) return;
   function poll() {
     fetch('/login/approve/status', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } })

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import { anchor, join, list, paragraph } from '../../common/http/html/html.js';
+import { sendHtmlPage } from '../../common/http/html/html-page.js';
 import { signInPath } from '../../sessions/http/return-to.js';
-import { sendContentPage } from './html-page.js';
 
 /**
  * The authorization request's parameters as a query string, from the GET query or the POST
@@ -32,11 +33,9 @@ function withoutPrompt(query: URLSearchParams, value: string): URLSearchParams {
  */
 export function sendAccountChoice(reply: FastifyReply, login: string, clientName: string, query: URLSearchParams): void {
   const again = withoutPrompt(query, 'select_account');
-  sendContentPage(reply, 200, `Choose an account for ${clientName}`, {
-    paragraphs: [`This browser is signed in as ${login}.`],
-    links: [
-      { href: `/authorize?${again}`, label: `Continue as ${login}` },
-      { href: signInPath(again), label: 'Use another account' },
-    ],
-  });
+  const body = join([
+    paragraph(`This browser is signed in as ${login}.`),
+    list([anchor(`/authorize?${again}`, `Continue as ${login}`), anchor(signInPath(again), 'Use another account')]),
+  ]);
+  sendHtmlPage(reply, `Choose an account for ${clientName}`, body);
 }

@@ -10,7 +10,7 @@ import { PolicyService } from '../../policy/policy.service.js';
 import type { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IssueAuthorizationCodeCommand } from '../commands/issue-authorization-code.command.js';
 import type { AuthorizeErrorCode } from './authorize-request.js';
-import { sendPage, sendRedirect } from './html-page.js';
+import { sendPage, sendRedirect } from '../../common/http/html/html-page.js';
 import { withQuery } from './request-parameters.js';
 
 /** What a code is issued for: the validated request, as /authorize or the consent form holds it. */

@@ -10,7 +10,7 @@ import { AuthorizationResponses } from './authorization-responses.js';
 import { validateAuthorizeRequest } from './authorize-request.js';
 import { sendConsentPage } from './consent-page.js';
 import { ConsentTokens } from './consent-token.js';
-import { sendPage, sendRedirect } from './html-page.js';
+import { sendPage, sendRedirect } from '../../common/http/html/html-page.js';
 import { queryOf, sendAccountChoice } from './account-choice.js';
 import { ConsentRecords } from '../consent-records.js';
 import { Clock } from '../../common/clock.js';

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
-import { sendContentPage } from './html-page.js';
+import { button, form, hidden, join, list, paragraph } from '../../common/http/html/html.js';
+import { sendHtmlPage } from '../../common/http/html/html-page.js';
 
 /** What each scope lets the application have, in the person's words. */
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
@@ -29,22 +30,18 @@ export interface ConsentQuestion {
 export function sendConsentPage(reply: FastifyReply, action: string, question: ConsentQuestion, login: string, token: string): void {
   const { client } = question;
   const name = client.metadata.client_name;
-  const paragraphs = [`${name} asks to use your account ${login} for:`];
-  const notes = [`If you allow it, you will be sent back to ${destination(question.redirectUri)}.`];
-  if (question.selfDescribed) notes.unshift(`${name} describes itself at ${client.clientId}; meshid does not vouch for it.`);
-  sendContentPage(reply, 200, `Allow ${name}?`, {
-    paragraphs,
-    list: [...question.scope.map((s) => SCOPE_DESCRIPTIONS[s] ?? s), ...question.resources.map((resource) => `Access to ${resource}`)],
-    notes,
-    form: {
-      action,
-      fields: { consent_token: token },
-      buttons: [
-        { name: 'decision', value: 'allow', label: 'Allow' },
-        { name: 'decision', value: 'deny', label: 'Deny' },
-      ],
-    },
-  });
+  const body = join([
+    paragraph(`${name} asks to use your account ${login} for:`),
+    list([...question.scope.map((s) => SCOPE_DESCRIPTIONS[s] ?? s), ...question.resources.map((resource) => `Access to ${resource}`)]),
+    question.selfDescribed && paragraph(`${name} describes itself at ${client.clientId}; meshid does not vouch for it.`),
+    paragraph(`If you allow it, you will be sent back to ${destination(question.redirectUri)}.`),
+    form('consent', action, [
+      hidden('consent_token', token),
+      button({ label: 'Allow', name: 'decision', value: 'allow' }),
+      button({ label: 'Deny', name: 'decision', value: 'deny' }),
+    ]),
+  ]);
+  sendHtmlPage(reply, `Allow ${name}?`, body);
 }
 
 /** Where a redirect URI leads, for people: its web origin, or the app scheme of a native app's URI. */

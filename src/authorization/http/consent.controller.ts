@@ -11,7 +11,7 @@ import { BrowserSessions } from '../../sessions/browser-sessions.js';
 import { isRegisteredRedirectUri } from '../domain/redirect-uri-match.js';
 import { AuthorizationResponses } from './authorization-responses.js';
 import { ConsentTokens } from './consent-token.js';
-import { sendPage } from './html-page.js';
+import { sendPage } from '../../common/http/html/html-page.js';
 import { formBody, readParameters } from './request-parameters.js';
 
 /**

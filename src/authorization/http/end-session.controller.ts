@@ -3,13 +3,14 @@ import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientLookup } from '../../clients/client-lookup.js';
 import { ID_TOKEN_ALGS } from '../../clients/domain/client-metadata.js';
+import { button, form, hiddenFields, join, paragraph } from '../../common/http/html/html.js';
+import { sendHtmlPage, sendPage, sendRedirect } from '../../common/http/html/html-page.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import type { JwtPayload } from '../../keys/domain/compact-jws.js';
 import { KeyRing } from '../../keys/read-model/key-ring.js';
 import { BrowserSessions, type CurrentSession } from '../../sessions/browser-sessions.js';
 import { isSessionId } from '../../sessions/domain/session-id.js';
 import { SessionLogout } from '../../sessions/session-logout.js';
-import { sendContentPage, sendPage, sendRedirect } from './html-page.js';
 import { formBody, type RequestParameters, readParameters, withQuery } from './request-parameters.js';
 
 /** The parameters a confirmation form carries back to /end-session unchanged. */
@@ -110,10 +111,12 @@ export class EndSessionController {
       const value = params.get(name);
       if (value !== undefined) fields[name] = value;
     }
-    sendContentPage(reply, 200, 'Sign out of meshid?', {
-      paragraphs: ['An application asks to sign you out of meshid. Signing out ends your sign-in session and the access of every application you signed in to in it.', 'To stay signed in, close this window.'],
-      form: { action: `${this.config.issuer}/end-session`, fields, buttons: [{ name: 'logout', value: 'yes', label: 'Sign out' }] },
-    });
+    const body = join([
+      paragraph('An application asks to sign you out of meshid. Signing out ends your sign-in session and the access of every application you signed in to in it.'),
+      paragraph('To stay signed in, close this window.'),
+      form('sign-out', `${this.config.issuer}/end-session`, [hiddenFields(fields), button({ label: 'Sign out', name: 'logout', value: 'yes' })]),
+    ]);
+    sendHtmlPage(reply, 'Sign out of meshid?', body);
   }
 
   /**

@@ -1,40 +1,60 @@
-import type { FastifyReply } from 'fastify';
-import { escapeHtml, PAGE_SECURITY_HEADERS } from '../../authorization/http/html-page.js';
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text made safe for an element's content or a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
 
 /**
- * Markup that is already safe: only the helpers below make it, and each escapes every piece of
+ * Markup that is already safe: only the builders below make it, and each escapes every piece of
  * text it is given. Pages are assembled from these, so no caller ever concatenates raw input.
  */
 export class Html {
   constructor(readonly markup: string) {}
 }
 
+/** Text or markup; text is escaped. */
+export type Inline = string | Html;
+const inline = (part: Inline): string => (typeof part === 'string' ? escapeHtml(part) : part.markup);
+
+/** Pieces one per line; null and false leave a piece out, so optional parts read as conditions. */
 export const join = (parts: ReadonlyArray<Html | null | false>): Html => new Html(parts.filter((p): p is Html => p instanceof Html).map((p) => p.markup).join('\n'));
-export const paragraph = (text: string): Html => new Html(`<p>${escapeHtml(text)}</p>`);
+export const paragraph = (...parts: Inline[]): Html => new Html(`<p>${parts.map(inline).join('')}</p>`);
 export const heading = (text: string): Html => new Html(`<h2>${escapeHtml(text)}</h2>`);
-export const link = (href: string, text: string): Html => new Html(`<p><a href="${escapeHtml(href)}">${escapeHtml(text)}</a></p>`);
+export const list = (items: ReadonlyArray<Inline>): Html => new Html(`<ul>\n${items.map((item) => `<li>${inline(item)}</li>`).join('\n')}\n</ul>`);
+/** A link within a sentence or a list; `link` is one on its own line. */
+export const anchor = (href: string, text: string): Html => new Html(`<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`);
+export const link = (href: string, text: string): Html => paragraph(anchor(href, text));
+/**
+ * What a person reads here to type or pick elsewhere (an approval code, a number, an address):
+ * set large by the stylesheet; `id` lets a test or a script find it.
+ */
+export const strong = (text: string, id?: string): Html => new Html(`<strong${id !== undefined ? ` id="${escapeHtml(id)}"` : ''}>${escapeHtml(text)}</strong>`);
 export const code = (label: string, text: string): Html => new Html(`<p>${escapeHtml(label)} <code>${escapeHtml(text)}</code></p>`);
 /** A message screen readers announce as soon as the page loads (a failed sign-in, a refusal). */
 export const alert = (text: string): Html => new Html(`<p role="alert" class="alert">${escapeHtml(text)}</p>`);
 /** What just happened (a change saved), announced politely. */
 export const notice = (text: string): Html => new Html(`<p role="status">${escapeHtml(text)}</p>`);
-/** Where the script reports a passkey ceremony's failure: announced to screen readers as it changes. */
-export const passkeyStatus = (): Html => new Html('<p id="passkey-status" class="alert" role="status" aria-live="polite"></p>');
+/** Where a page's script reports what went wrong: empty at first, announced to screen readers as it changes. */
+export const liveStatus = (id: string): Html => new Html(`<p id="${escapeHtml(id)}" class="alert" role="status" aria-live="polite"></p>`);
 
 export interface Field {
   label: string;
   name: string;
   type?: 'text' | 'password' | 'email';
-  /** An HTML autocomplete token list: username, current-password, new-password, one-time-code, `username webauthn`... */
+  /** An HTML autocomplete token list: username, current-password, new-password, one-time-code, `username webauthn`, off... */
   autocomplete: string;
   value?: string;
+  placeholder?: string;
   required?: boolean;
   /** Extra attributes for one-time codes: numeric keyboard and a pattern. */
   numeric?: boolean;
+  /** A code copied from another screen: capitals on mobile keyboards, no spell checking. */
+  copiedCode?: boolean;
   maxLength?: number;
 }
 
-/** A labelled input: every input has a visible label tied to it by id. */
+/** A labelled input: every input has a visible label tied to it by id (`<form id>-<name>`). */
 export function field(f: Field, formId: string): Html {
   const id = `${formId}-${f.name}`;
   const attributes = [
@@ -43,8 +63,10 @@ export function field(f: Field, formId: string): Html {
     `type="${f.type ?? 'text'}"`,
     `autocomplete="${escapeHtml(f.autocomplete)}"`,
     f.value !== undefined ? `value="${escapeHtml(f.value)}"` : '',
+    f.placeholder !== undefined ? `placeholder="${escapeHtml(f.placeholder)}"` : '',
     f.required ? 'required' : '',
     f.numeric ? 'inputmode="numeric" pattern="[0-9]{6,8}"' : '',
+    f.copiedCode ? 'autocapitalize="characters" spellcheck="false"' : '',
     f.maxLength !== undefined ? `maxlength="${f.maxLength}"` : '',
   ].filter((a) => a !== '');
   return new Html(`<p><label for="${escapeHtml(id)}">${escapeHtml(f.label)}</label><br><input ${attributes.join(' ')}></p>`);
@@ -57,6 +79,8 @@ export function field(f: Field, formId: string): Html {
 export const usernameHint = (login: string): Html => new Html(`<input type="text" name="username" autocomplete="username" value="${escapeHtml(login)}" hidden readonly>`);
 
 export const hidden = (name: string, value: string): Html => new Html(`<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
+/** One hidden input per entry, in the record's order. */
+export const hiddenFields = (fields: Readonly<Record<string, string>>): Html => join(Object.entries(fields).map(([name, value]) => hidden(name, value)));
 
 export interface Button {
   label: string;
@@ -68,7 +92,7 @@ export interface Button {
   action?: string;
   /** For a passkey registration: where the script fetches the creation options. */
   options?: string;
-  /** Scripted buttons start disabled; the script enables them once it knows WebAuthn works here. */
+  /** Scripted buttons start disabled; the script enables them once it knows it can work here. */
   scripted?: boolean;
 }
 
@@ -84,59 +108,8 @@ export function button(b: Button): Html {
   return new Html(`<button ${attributes.join(' ')}>${escapeHtml(b.label)}</button>`);
 }
 
-/** A POST form; `id` names it for the labels and for the script. */
+/** A POST form; `id` names it for its fields' labels and for scripts; `heading` names it for screen readers. */
 export function form(id: string, action: string, children: ReadonlyArray<Html | null | false>, heading?: string): Html {
   const label = heading !== undefined ? ` aria-label="${escapeHtml(heading)}"` : '';
   return new Html(`<form id="${escapeHtml(id)}" method="post" action="${escapeHtml(action)}"${label}>\n${join(children).markup}\n</form>`);
-}
-
-/** The script of the pages that use passkeys, served from our own origin (see AccountsAssetsController). */
-export const PASSKEY_SCRIPT_PATH = '/login/assets/passkey.js';
-
-/**
- * The pages' CSP: PAGE_SECURITY_HEADERS', plus, for a page that uses passkeys, our own script
- * and fetch to our own origin, nothing inline. No form-action: Chromium applies it to the
- * redirects a form post leads to, which end at the relying party's redirect URI.
- */
-const SCRIPT_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
-
-export interface PageOptions {
-  status?: number;
-  /** Loads PASSKEY_SCRIPT_PATH and allows it in the CSP. */
-  script?: boolean;
-  headers?: Record<string, string>;
-}
-
-/** A whole page: lang, a title, one h1, the body; never cached (it carries CSRF tokens). */
-export function sendHtmlPage(reply: FastifyReply, title: string, body: Html, options: PageOptions = {}): void {
-  const script = options.script ? `\n<script src="${PASSKEY_SCRIPT_PATH}" defer></script>` : '';
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} - meshid</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}input{font-size:1rem;padding:.3rem;width:100%;max-width:20rem}code{background:#eee;padding:0 .2em;word-break:break-all}button{font-size:1rem;margin:.3rem .5rem .3rem 0;padding:.4rem 1rem}.alert{color:#a00;font-weight:600}</style>${script}
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body.markup}
-</main>
-</body>
-</html>
-`;
-  const security = options.script ? { ...PAGE_SECURITY_HEADERS, 'content-security-policy': SCRIPT_CSP } : PAGE_SECURITY_HEADERS;
-  reply
-    .status(options.status ?? 200)
-    .headers({ ...security, ...options.headers, 'content-type': 'text/html; charset=utf-8' })
-    .send(html);
-}
-
-/** A JSON answer of the passkey endpoints: never cached, never sniffed. */
-export function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  reply
-    .status(status)
-    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'x-content-type-options': 'nosniff', ...headers, 'content-type': 'application/json; charset=utf-8' })
-    .send(JSON.stringify(body));
 }
