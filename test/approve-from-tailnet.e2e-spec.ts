@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { ApprovalsModule } from '../src/approvals/approvals.module.js';
 import { Clock } from '../src/common/clock.js';
-import { formField } from './support/browser.js';
+import { Browser, formField } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // Approve from a tailnet device (issue G §3) over HTTP, with openid-client as the relying party.
@@ -32,26 +32,10 @@ afterEach(() => {
 });
 afterAll(async () => meshid?.close());
 
-/** A browser: every cookie meshid sets, sent back on every request; redirects are not followed. */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly headers: Record<string, string> = {}) {}
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const headers = { ...this.headers, ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) };
-    const response = await fetch(new URL(path, meshid.issuer), { ...init, headers, redirect: 'manual' });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const eq = pair!.indexOf('=');
-      if (/Max-Age=0/i.test(set)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    return response;
-  }
-
-  post(path: string, form: Record<string, string>): Promise<Response> {
-    return this.fetch(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+/** A browser of this file's meshid; `headers` make it a tailnet device behind the trusted proxy. */
+class Jar extends Browser {
+  constructor(headers: Record<string, string> = {}) {
+    super(meshid.issuer, headers);
   }
 }
 
@@ -235,7 +219,7 @@ describe('approve from a tailnet device', () => {
   it('serves the waiting page with its script from our origin only', async () => {
     const browser = new Jar();
     const response = await browser.fetch(`/login/approve?${new URLSearchParams({ return_to: await authorizePath() })}`);
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; script-src 'self'; connect-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; script-src 'self'; connect-src 'self'");
     expect(await response.text()).toContain('<script src="/login/approve/waiting.js"></script>');
     const script = await browser.fetch('/login/approve/waiting.js');
     expect(script.headers.get('content-type')).toContain('text/javascript');

@@ -1,16 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import * as oidc from 'openid-client';
 import type { Position } from '#event-store';
 import { IssueBootstrapLinkCommand } from '../src/accounts/bootstrap/issue-bootstrap-link.command.js';
 import { CreateAccountCommand } from '../src/accounts/commands/create-account.command.js';
+import { DeleteAccountCommand } from '../src/accounts/commands/delete-account.command.js';
 import { DisableAccountCommand } from '../src/accounts/commands/disable-account.command.js';
 import { IssueSetupLinkCommand } from '../src/accounts/commands/issue-setup-link.command.js';
 import { SetPasswordCommand } from '../src/accounts/commands/set-password.command.js';
 import { base32Decode } from '../src/accounts/credentials/base32.js';
 import { totpCode, totpStep } from '../src/accounts/credentials/totp.js';
+import { Clock } from '../src/common/clock.js';
+import { parseReturnTo } from '../src/sessions/http/return-to.js';
 import { ProjectionsService } from '../src/storage/projections.service.js';
-import { formField } from './support/browser.js';
+import { Browser, formField } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // The sign-in, setup-link and account pages over HTTP, on a server where nobody is recognised by
@@ -25,34 +28,10 @@ let config: oidc.Configuration;
 let commands: CommandBus;
 const verifier = oidc.randomPKCECodeVerifier();
 
-/** A browser's cookie jar: every cookie by name, as Set-Cookie leaves it; redirects are not followed. */
-class Jar {
-  readonly cookies = new Map<string, string>();
-
-  async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const headers = { ...(init.headers as Record<string, string>), ...(cookie !== '' ? { cookie } : {}) };
-    const response = await fetch(new URL(url, meshid.issuer), { ...init, headers, redirect: 'manual' });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq);
-      if (/Max-Age=0/i.test(set)) this.cookies.delete(name);
-      else this.cookies.set(name, pair!.slice(eq + 1));
-    }
-    return response;
-  }
-
-  post(path: string, form: Record<string, string>): Promise<Response> {
-    return this.fetch(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-  }
-
-  /** GETs a page and answers it with its form's hidden fields (the CSRF token, return_to...) plus `fields`. */
-  async submit(page: string, action: string, fields: Record<string, string>, hidden: string[] = ['csrf']): Promise<Response> {
-    const html = await (await this.fetch(page)).text();
-    const form: Record<string, string> = {};
-    for (const name of hidden) form[name] = formField(html, name);
-    return this.post(action, { ...form, ...fields });
+/** A browser of this file's meshid (see test/support/browser.ts). */
+class Jar extends Browser {
+  constructor() {
+    super(meshid.issuer);
   }
 }
 
@@ -371,6 +350,169 @@ describe('on a server without local accounts', () => {
       expect((await fetch(`${tailnetOnly.issuer}/login`, { method: 'POST' })).status).toBe(404);
     } finally {
       await tailnetOnly.close();
+    }
+  });
+});
+
+describe('a browser signed in to a local account, at the next authorization requests', () => {
+  /** A whole second in the past, as `auth_time` (seconds) will show it exactly. */
+  const secondsAgo = (seconds: number): number => (Math.floor(Date.now() / 1000) - seconds) * 1000;
+
+  /**
+   * Runs `action` with the server's clock reading `time`: every Clock instance reads the
+   * prototype's `now`, so the session a sign-in starts records `time` as its start.
+   */
+  async function at<T>(time: number, action: () => Promise<T>): Promise<T> {
+    const clock = jest.spyOn(Clock.prototype, 'now').mockReturnValue(time);
+    try {
+      return await action();
+    } finally {
+      clock.mockRestore();
+    }
+  }
+
+  /** Answers the sign-in page `authorize` redirected to with a password; returns the redirect back to /authorize. */
+  async function signInOnPage(jar: Jar, authorize: Response, login: string): Promise<Response> {
+    expect(authorize.status).toBe(303);
+    const page = new URL(authorize.headers.get('location')!, meshid.issuer);
+    expect(page.pathname).toBe('/login');
+    const signedIn = await jar.submit(`${page.pathname}${page.search}`, '/login', { login, password: 'correct horse battery' }, ['csrf', 'return_to']);
+    expect(signedIn.status).toBe(303);
+    expect(new URL(signedIn.headers.get('location')!, meshid.issuer).pathname).toBe('/authorize');
+    return signedIn;
+  }
+
+  /** openid-client redeems the code a redirect to the callback carries. */
+  async function redeem(response: Response): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+    expect(response.status).toBe(303);
+    const callback = new URL(response.headers.get('location')!);
+    expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);
+    return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'st' });
+  }
+
+  /** A new account and a browser signed in to it by password at `time`, through a first authorization request. */
+  async function signedInBrowser(login: string, time: number, scope = 'openid profile'): Promise<{ jar: Jar; subject: string; accountId: string; tokens: oidc.TokenEndpointResponse }> {
+    const account = await createAccount(login, 'correct horse battery');
+    const jar = new Jar();
+    const back = await at(time, async () => signInOnPage(jar, await jar.fetch(await authorizeUrl({ scope })), login));
+    const tokens = await redeem(await jar.fetch(back.headers.get('location')!));
+    expect(tokens.claims()!.sub).toBe(account.subject);
+    expect(tokens.claims()!.auth_time).toBe(time / 1000);
+    return { jar, ...account, tokens };
+  }
+
+  it('a second request for the same client comes straight back with a code, auth_time still the password sign-in', async () => {
+    const signIn = secondsAgo(600);
+    const { jar, subject } = await signedInBrowser('pat', signIn);
+    const again = await jar.fetch(await authorizeUrl());
+    const claims = (await redeem(again)).claims()!;
+    expect(claims.sub).toBe(subject);
+    expect(claims.auth_time).toBe(signIn / 1000);
+    expect(claims.iat).toBeGreaterThanOrEqual(signIn / 1000 + 600);
+  });
+
+  it('prompt=login sends the browser to the sign-in page again; the code after it carries the new sign-in', async () => {
+    const { jar, subject } = await signedInBrowser('quinn', secondsAgo(600));
+    const asked = await jar.fetch(await authorizeUrl({ prompt: 'login' }));
+    const reSignIn = secondsAgo(5);
+    const back = await at(reSignIn, () => signInOnPage(jar, asked, 'quinn'));
+    const claims = (await redeem(await jar.fetch(back.headers.get('location')!))).claims()!;
+    expect(claims.sub).toBe(subject);
+    expect(claims.auth_time).toBe(reSignIn / 1000);
+  });
+
+  it('max_age older than the sign-in sends the browser to the sign-in page; within it, a code; prompt=none answers login_required', async () => {
+    const signIn = secondsAgo(600);
+    const { jar, subject } = await signedInBrowser('rosa', signIn);
+    // Within max_age: the session's sign-in is good enough.
+    expect((await redeem(await jar.fetch(await authorizeUrl({ max_age: '3600' })))).claims()!.auth_time).toBe(signIn / 1000);
+    // prompt=none cannot show the sign-in page: the error goes back to the client (by redirect, with state and iss).
+    const none = await jar.fetch(await authorizeUrl({ prompt: 'none', max_age: '300' }));
+    expect(none.status).toBe(303);
+    const error = new URL(none.headers.get('location')!);
+    expect(`${error.origin}${error.pathname}`).toBe(CALLBACK);
+    expect(error.searchParams.get('error')).toBe('login_required');
+    expect(error.searchParams.get('state')).toBe('st');
+    expect(error.searchParams.get('iss')).toBe(meshid.issuer);
+    await expect(oidc.authorizationCodeGrant(config, error, { pkceCodeVerifier: verifier, expectedState: 'st' })).rejects.toMatchObject({ error: 'login_required' });
+
+    for (const maxAge of ['300', '0']) {
+      const asked = await jar.fetch(await authorizeUrl({ max_age: maxAge }));
+      const reSignIn = secondsAgo(2);
+      const back = await at(reSignIn, () => signInOnPage(jar, asked, 'rosa'));
+      const claims = (await redeem(await jar.fetch(back.headers.get('location')!))).claims()!;
+      expect(claims.sub).toBe(subject);
+      expect(claims.auth_time).toBe(reSignIn / 1000);
+    }
+  });
+
+  it('prompt=none with a live account session answers a code', async () => {
+    const signIn = secondsAgo(60);
+    const { jar, subject } = await signedInBrowser('sam', signIn);
+    const claims = (await redeem(await jar.fetch(await authorizeUrl({ prompt: 'none' })))).claims()!;
+    expect(claims.sub).toBe(subject);
+    expect(claims.auth_time).toBe(signIn / 1000);
+    // And without the session, the same request is login_required.
+    const stranger = await new Jar().fetch(await authorizeUrl({ prompt: 'none' }));
+    expect(new URL(stranger.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('prompt=select_account offers to continue as the account or to use another, which ends the first session', async () => {
+    const { jar, subject } = await signedInBrowser('tess', secondsAgo(60));
+    const other = await createAccount('uma', 'correct horse battery');
+    const links = async (): Promise<{ continueAs: string; another: string }> => {
+      const html = await expectPage(await jar.fetch(await authorizeUrl({ prompt: 'select_account' })), 200, 'Continue as tess');
+      expect(html).toContain('Use another account');
+      const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map(([, href]) => href!.replace(/&amp;/g, '&'));
+      return { continueAs: hrefs.find((href) => href.startsWith('/authorize?'))!, another: hrefs.find((href) => href.startsWith('/login?'))! };
+    };
+
+    const first = await links();
+    expect(new URL(first.continueAs, meshid.issuer).searchParams.get('prompt')).toBeNull();
+    expect((await redeem(await jar.fetch(first.continueAs))).claims()!.sub).toBe(subject);
+
+    const second = await links();
+    const tessSession = jar.cookies.get('meshid_session')!;
+    const page = new URL(second.another, meshid.issuer);
+    expect(parseReturnTo(page.searchParams.get('return_to')!)).not.toBeNull();
+    const signedIn = await jar.submit(`${page.pathname}${page.search}`, '/login', { login: 'uma', password: 'correct horse battery' }, ['csrf', 'return_to']);
+    expect(signedIn.status).toBe(303);
+    const claims = (await redeem(await jar.fetch(signedIn.headers.get('location')!))).claims()!;
+    expect(claims.sub).toBe(other.subject);
+    expect(claims.sub).not.toBe(subject);
+    expect(jar.cookies.get('meshid_session')).not.toBe(tessSession);
+
+    // tess's session was ended (identity_changed): a browser still holding its cookie is a stranger.
+    const stale = new Jar();
+    stale.cookies.set('meshid_session', tessSession);
+    const authorize = await stale.fetch(await authorizeUrl());
+    expect(authorize.status).toBe(303);
+    expect(new URL(authorize.headers.get('location')!, meshid.issuer).pathname).toBe('/login');
+  });
+
+  it("a disabled account's live session signs nobody in, and the grants of disabled and deleted accounts no longer refresh", async () => {
+    const scope = 'openid profile offline_access';
+    const victor = await signedInBrowser('victor', secondsAgo(60), scope);
+    const wendy = await signedInBrowser('wendy', secondsAgo(60), scope);
+    for (const { tokens } of [victor, wendy]) expect(tokens.refresh_token).toBeDefined();
+    // Refreshing works while the accounts are enabled (and rotates the token).
+    const refreshed = await oidc.refreshTokenGrant(config, victor.tokens.refresh_token!);
+    expect(refreshed.refresh_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(victor.tokens.refresh_token);
+
+    await settle(await commands.execute(new DisableAccountCommand(victor.accountId, 'left', CONTEXT)));
+    await settle(await commands.execute(new DeleteAccountCommand(wendy.accountId, CONTEXT)));
+
+    for (const { jar } of [victor, wendy]) {
+      const authorize = await jar.fetch(await authorizeUrl());
+      expect(authorize.status).toBe(303);
+      expect(new URL(authorize.headers.get('location')!, meshid.issuer).pathname).toBe('/login');
+      const none = await jar.fetch(await authorizeUrl({ prompt: 'none' }));
+      expect(new URL(none.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+    }
+    for (const refreshToken of [refreshed.refresh_token!, wendy.tokens.refresh_token!]) {
+      // identity_gone: the grant's person was read again (PolicyService.reidentify) and is not there.
+      await expect(oidc.refreshTokenGrant(config, refreshToken)).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('no longer known') });
     }
   });
 });

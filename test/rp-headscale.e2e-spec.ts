@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import * as jose from 'jose';
+import { CreateAccountCommand } from '../src/accounts/commands/create-account.command.js';
+import { SetPasswordCommand } from '../src/accounts/commands/set-password.command.js';
 import { CreateClientCommand } from '../src/clients/commands/create-client.command.js';
 import { ProjectionsService } from '../src/storage/projections.service.js';
+import { Browser, formField } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // Headscale's OIDC login, replayed as hscontrol/oidc.go does it with go-oidc and x/oauth2
@@ -185,5 +188,53 @@ describe('Headscale (hscontrol/oidc.go) against meshid', () => {
     await verifyIdToken(provider, token.id_token, nonce);
     // access_type=offline is Google's, not a scope: Headscale asked for no offline_access.
     expect(token.refresh_token).toBeUndefined();
+  });
+  it('logs in a person with a local account (password): the account groups as `groups`, the login as a valid username', async () => {
+    const accounts = await startTestServer({ MESHID_IDENTITY: 'account' });
+    try {
+      const bus = accounts.server.app.get(CommandBus);
+      const projections = accounts.server.app.get(ProjectionsService);
+      const context = { actor: 'test', correlationId: 'rp-headscale' };
+      const client = await bus.execute(new CreateClientCommand({ client_name: 'Headscale', redirect_uris: [CALLBACK], scope: 'openid profile email groups' }, context, CLIENT_ID, CLIENT_SECRET));
+      await projections.waitFor(client.position, 5000);
+      const account = { login: 'bob.jones', name: 'Bob Jones', email: 'bob@example.com', emailVerified: true, groups: ['headscale', 'ops-team'] };
+      const created = await bus.execute(new CreateAccountCommand(account, context));
+      await projections.waitFor((await bus.execute(new SetPasswordCommand(created.accountId, 'bobs own password', context))).position, 5000);
+
+      const provider = await newProvider(accounts.issuer);
+      const state = randomBytes(32).toString('hex');
+      const nonce = randomBytes(32).toString('hex');
+      const query = goValuesEncode({ client_id: CLIENT_ID, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile email groups', state, nonce });
+      const browser = new Browser(accounts.issuer);
+      const toLogin = await browser.fetch(`${provider.authorization_endpoint}?${query}`);
+      expect(toLogin.status).toBe(303);
+      const login = new URL(toLogin.headers.get('location')!, accounts.issuer);
+      expect(login.pathname).toBe('/login');
+      const page = await (await browser.fetch(login)).text();
+      const signedIn = await browser.post('/login', { csrf: formField(page, 'csrf'), return_to: formField(page, 'return_to'), login: account.login, password: 'bobs own password' });
+      expect(signedIn.status).toBe(303);
+      const back = await browser.fetch(signedIn.headers.get('location')!);
+      expect(back.status).toBe(303);
+      const callback = new URL(back.headers.get('location')!);
+      expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);
+      expect(callback.searchParams.get('state')).toBe(state);
+
+      const response = await exchange(provider, callback.searchParams.get('code')!, 'header');
+      expect(response.status).toBe(200);
+      const token = (await response.json()) as { access_token: string; id_token: string };
+      const claims = await verifyIdToken(provider, token.id_token, nonce);
+      const userinfo = (await (await fetch(provider.userinfo_endpoint, { headers: { authorization: `Bearer ${token.access_token}` } })).json()) as Record<string, unknown>;
+      expect(userinfo['sub']).toBe(claims.sub);
+      expect(claims.sub).toBe(created.subject);
+      for (const source of [claims as Record<string, unknown>, userinfo]) {
+        expect(source['groups']).toEqual(account.groups);
+        expect(source['preferred_username']).toBe(account.login);
+        expect(source['email']).toBe(account.email);
+        expect(source['email_verified']).toBe(true);
+      }
+      expect(headscaleAcceptsUsername(claims['preferred_username'] as string)).toBe(true);
+    } finally {
+      await accounts.close();
+    }
   });
 });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
 import * as jose from 'jose';
 import * as oidc from 'openid-client';
+import { CreateAccountCommand } from '../src/accounts/commands/create-account.command.js';
+import { SetPasswordCommand } from '../src/accounts/commands/set-password.command.js';
+import { ProjectionsService } from '../src/storage/projections.service.js';
 import { Browser, formField } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -26,9 +30,9 @@ beforeAll(async () => {
 afterAll(async () => meshid?.close());
 
 /** Step 1 of the sign-up form: `GET https://<mail domain>/.well-known/webfinger?resource=acct:<email>&rel=…`, here served by meshid itself. */
-async function issuerFor(email: string): Promise<string> {
+async function issuerFor(email: string, server: TestServer = meshid): Promise<string> {
   const query = new URLSearchParams({ resource: `acct:${email}`, rel: ISSUER_REL });
-  const response = await fetch(`${meshid.issuer}/.well-known/webfinger?${query}`);
+  const response = await fetch(`${server.issuer}/.well-known/webfinger?${query}`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('application/jrd+json');
   expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -100,6 +104,61 @@ describe('Tailscale custom-OIDC sign-up against meshid', () => {
       expect(response.status).toBe(303);
       const tokens = await oidc.authorizationCodeGrant(config, new URL(response.headers.get('location')!), { expectedState: state, idTokenExpected: true });
       expect(tokens.claims()!.email).toBe(ADMIN);
+    }
+  });
+
+  it('signs up a new tailnet whose admin has a local account: WebFinger by the verified email, /login, consent, code', async () => {
+    // No network identity and no dev identity: the admin is outside any tailnet (there is none yet).
+    const accounts = await startTestServer({ MESHID_IDENTITY: 'account' });
+    try {
+      const bus = accounts.server.app.get(CommandBus);
+      const context = { actor: 'test', correlationId: 'rp-tailscale' };
+      const email = 'founder@newco.example';
+      const created = await bus.execute(new CreateAccountCommand({ login: 'founder', name: 'Fay Founder', email, emailVerified: true }, context));
+      const { position } = await bus.execute(new SetPasswordCommand(created.accountId, 'founder password 1', context));
+      await accounts.server.app.get(ProjectionsService).waitFor(position, 5000);
+      const tailscale = await accounts.createClient({ client_name: 'Tailscale', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'client_secret_basic' });
+
+      const href = await issuerFor(email, accounts);
+      expect(href).toBe(accounts.issuer);
+      const config = await oidc.discovery(new URL(href), tailscale.clientId, undefined, oidc.ClientSecretBasic(tailscale.clientSecret!), INSECURE);
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid profile email', prompt: 'consent', state, nonce });
+      expect(url.searchParams.has('code_challenge')).toBe(false);
+
+      // The browser: /authorize → /login → back to /authorize (prompt=consent kept) → consent page → Allow.
+      const browser = new Browser(accounts.issuer);
+      const toLogin = await browser.fetch(url);
+      expect(toLogin.status).toBe(303);
+      const login = new URL(toLogin.headers.get('location')!, accounts.issuer);
+      expect(login.pathname).toBe('/login');
+      const loginPage = await (await browser.fetch(login)).text();
+      expect(loginPage).toContain('Sign in to Tailscale');
+      const signedIn = await browser.post('/login', { csrf: formField(loginPage, 'csrf'), return_to: formField(loginPage, 'return_to'), login: 'founder', password: 'founder password 1' });
+      expect(signedIn.status).toBe(303);
+      const back = new URL(signedIn.headers.get('location')!, accounts.issuer);
+      expect(back.pathname).toBe('/authorize');
+      expect(back.searchParams.get('prompt')).toBe('consent');
+      const consent = await browser.fetch(back);
+      expect(consent.status).toBe(200);
+      const html = await consent.text();
+      expect(html).toContain('Allow Tailscale?');
+      expect(html).toContain('founder');
+      const answer = await browser.post('/authorize/consent', { consent_token: formField(html, 'consent_token'), decision: 'allow' });
+      expect(answer.status).toBe(303);
+      const callback = new URL(answer.headers.get('location')!);
+      expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);
+
+      const tokens = await oidc.authorizationCodeGrant(config, callback, { expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      const claims = tokens.claims()!;
+      expect(claims.sub).toBe(created.subject);
+      expect(claims.email).toBe(email);
+      expect(claims.email_verified).toBe(true);
+      expect(claims.aud).toBe(tailscale.clientId);
+      expect(['RS256', 'ES256']).toContain(jose.decodeProtectedHeader(tokens.id_token!).alg);
+    } finally {
+      await accounts.close();
     }
   });
 

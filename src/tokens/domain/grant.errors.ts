@@ -16,7 +16,7 @@ const DESCRIPTIONS: Record<RefreshRejection, string> = {
   expired: 'the refresh token has expired',
   reused: 'the refresh token was already used; the grant has been revoked',
   scope_widened: 'the requested scope exceeds the scope originally granted',
-  identity_gone: 'the person this grant was issued to is no longer known to the tailnet; the grant has been revoked',
+  identity_gone: 'the person this grant was issued to is no longer known (gone from the tailnet, or their account disabled or deleted); the grant has been revoked',
   resource_widened: 'a requested resource was not granted originally',
   resource_denied: 'the person may no longer access the requested resource',
 };
