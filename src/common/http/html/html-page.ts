@@ -21,10 +21,16 @@ const PAGE_SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
 } as const;
 
-/** The one stylesheet of all pages (inline, so the CSP needs no style source but the page). */
+/**
+ * The one stylesheet of all pages (inline, so the CSP needs no style source but the page).
+ * Colours keep at least 4.5:1 contrast on white (WCAG 1.4.3); a link alone on its line (a list of
+ * choices) is at least 24px tall and spaced from the next (WCAG 2.2 target size, 2.5.8);
+ * test/pages-accessibility.e2e-spec.ts checks every page with axe-core.
+ */
 const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}' +
   'input{font-size:1rem;padding:.3rem;width:100%;max-width:20rem}code{background:#eee;padding:0 .2em;word-break:break-all}strong{font-size:1.3rem;letter-spacing:.05em}' +
+  'li{margin:.4rem 0}li>a{display:inline-block;padding:.25rem 0}' +
   'button{font-size:1rem;margin:.3rem .5rem .3rem 0;padding:.4rem 1rem}.alert{color:#a00;font-weight:600}';
 
 /**
