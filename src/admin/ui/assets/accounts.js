@@ -3,7 +3,7 @@
 
 import { ApiError, call, revisionFromEtag } from './api.js';
 import { h, replaceChildren, scrollingTable, time, uniqueId } from './dom.js';
-import { clearMessages, confirmAction, markInvalidFields, showError, showStatus } from './feedback.js';
+import { clearMessages, confirmAction, copyText, markInvalidFields, showSaveFailure, showError, showStatus } from './feedback.js';
 
 const PAGE_SIZE = 25;
 const id = (value) => encodeURIComponent(value);
@@ -203,16 +203,6 @@ function setupLinkPanel(link, login) {
   );
 }
 
-async function copyText(text) {
-  try {
-    if (!navigator.clipboard?.writeText) return false;
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `#/accounts/<id>` */
 export async function renderAccount(main, _params, view, accountId) {
   replaceChildren(main, h('h1', { tabindex: '-1' }, 'Account'), h('p', { class: 'muted' }, 'Loading…'));
@@ -372,13 +362,7 @@ class AccountPage {
       showStatus(`Saved changes to ${updated.login}.`);
     } catch (error) {
       if (!this.view.isCurrent()) return;
-      if (error instanceof ApiError && error.status === 412) {
-        const reload = h('button', { type: 'button', id: 'reload-account', onclick: () => this.reload() }, 'Reload the account');
-        showError('Someone else changed this account since you opened it, so your changes were not saved. Reload to see the current version (your edits here will be lost), then make them again.', { actions: [reload] });
-        reload.focus();
-      } else {
-        showError(error, { form: this.form, prefix: 'Not saved' });
-      }
+      showSaveFailure(error, { thing: 'account', form: this.form, reload: () => this.reload(), reloadId: 'reload-account' });
     } finally {
       this.saveButton.disabled = false;
     }

@@ -2,7 +2,7 @@
 
 import { api, ApiError } from './api.js';
 import { h, replaceChildren, scrollingTable, time } from './dom.js';
-import { clearMessages, confirmAction, markInvalidFields, secretPanel, showError, showStatus } from './feedback.js';
+import { clearMessages, confirmAction, markInvalidFields, showSaveFailure, secretPanel, showError, showStatus } from './feedback.js';
 
 /** The grant types the forms offer; token exchange stays a CLI/API matter. */
 const GRANT_CHOICES = [
@@ -378,13 +378,7 @@ class ClientPage {
       this.loadActivity();
     } catch (error) {
       if (!this.view.isCurrent()) return;
-      if (error instanceof ApiError && error.status === 412) {
-        const reload = h('button', { type: 'button', id: 'reload-client', onclick: () => this.reload() }, 'Reload the client');
-        showError('Someone else changed this client since you opened it, so your changes were not saved. Reload to see the current version (your edits here will be lost), then make them again.', { actions: [reload] });
-        reload.focus();
-      } else {
-        showError(error, { form: this.form, prefix: 'Not saved' });
-      }
+      showSaveFailure(error, { thing: 'client', form: this.form, reload: () => this.reload(), reloadId: 'reload-client' });
     } finally {
       this.saveButton.disabled = false;
     }

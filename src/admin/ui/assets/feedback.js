@@ -59,6 +59,21 @@ function controlFor(form, field) {
   return form.querySelector(`[data-field="${CSS.escape(baseField(field))}"]`);
 }
 
+/**
+ * A save that failed. A stale revision (412: someone else changed the `thing` since it was
+ * opened) offers to reload it, since the edits cannot simply be sent again; anything else is
+ * shown with the form's invalid fields marked.
+ */
+export function showSaveFailure(error, { thing, form, reload, reloadId }) {
+  if (error instanceof ApiError && error.status === 412) {
+    const button = h('button', { type: 'button', id: reloadId, onclick: reload }, `Reload the ${thing}`);
+    showError(`Someone else changed this ${thing} since you opened it, so your changes were not saved. Reload to see the current version (your edits here will be lost), then make them again.`, { actions: [button] });
+    button.focus();
+  } else {
+    showError(error, { form, prefix: 'Not saved' });
+  }
+}
+
 /** Sets aria-invalid on the controls the API named, and clears it on the others. */
 export function markInvalidFields(form, fields) {
   const named = new Set(fields.map((f) => baseField(f.field)));
@@ -162,7 +177,8 @@ export function secretPanel({ title, clientId, secret, extra = [] }) {
   );
 }
 
-async function copyText(text) {
+/** Puts `text` on the clipboard; false where the browser does not allow it (the text stays selectable). */
+export async function copyText(text) {
   try {
     if (!navigator.clipboard?.writeText) return false;
     await navigator.clipboard.writeText(text);
