@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { EVENT_STORE, type EventStore, formatPosition } from '#event-store';
+import { EVENT_STORE, type EventStore } from '#event-store';
 import { IssueAuthorizationCodeCommand, type AuthorizationCodeRequest } from '../src/authorization/commands/issue-authorization-code.command.js';
 import { Clock } from '../src/common/clock.js';
 import { KeyRing } from '../src/keys/read-model/key-ring.js';
 import { IssueGrantCommand } from '../src/tokens/commands/issue-grant.command.js';
+import { encode, expectNoInternals, FORM, type HttpRequest, logHead, type Params, send as sendTo } from './support/bad-input.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // A sweep of bad input over every endpoint: each refused request gets the protocol's error
@@ -21,23 +22,8 @@ const VERIFIER = 'v'.repeat(20) + randomBytes(24).toString('base64url');
 const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
 const OTHER_VERIFIER = 'w'.repeat(43);
 const BIG = 'x'.repeat(10_000);
-const FORM = 'application/x-www-form-urlencoded';
 const context = { actor: 'test', correlationId: 'bad-input' };
 const claims = { name: 'Alice', email: 'alice@example.com', email_verified: true };
-
-type Params = Record<string, string | string[] | undefined>;
-
-interface HttpRequest {
-  method?: string;
-  path: string;
-  /** Query parameters; a list repeats the name, undefined drops it. */
-  query?: Params;
-  /** Form body parameters, sent as application/x-www-form-urlencoded unless `headers` says otherwise. */
-  form?: Params;
-  /** A raw body, sent as is. */
-  raw?: string;
-  headers?: Record<string, string>;
-}
 
 type Expected =
   /** An OAuth error body with no-store. */
@@ -81,40 +67,15 @@ let store: EventStore;
 const f = {} as Fixtures;
 let ran = 0;
 
-function encode(params: Params): string {
-  const out = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) out.append(name, item);
-  }
-  return out.toString();
-}
-
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 const confAuth = () => ({ authorization: basic(f.conf.id, f.conf.secret) });
 
-async function send(request: HttpRequest): Promise<Response> {
-  const query = request.query === undefined ? '' : `?${encode(request.query)}`;
-  const headers: Record<string, string> = { ...request.headers };
-  let body: string | undefined;
-  if (request.form !== undefined) {
-    body = encode(request.form);
-    headers['content-type'] ??= FORM;
-  } else if (request.raw !== undefined) body = request.raw;
-  const method = request.method ?? (body === undefined ? 'GET' : 'POST');
-  return fetch(`${issuer}${request.path}${query}`, { method, headers, body, redirect: 'manual' });
-}
-
-/** The position and type of the last event of the log. */
-async function head(): Promise<string> {
-  for await (const event of store.readAll({ direction: 'backwards', maxCount: 1 })) return `${formatPosition(event.position)} ${event.type}`;
-  return 'empty';
-}
+const send = (request: HttpRequest): Promise<Response> => sendTo(issuer, request);
 
 async function check(response: Response, expected: Expected): Promise<void> {
   const text = await response.text();
   expect(response.status).toBeLessThan(500);
-  expect(text).not.toMatch(/\n\s+at .+[(:]\d+/);
+  expectNoInternals(text);
   if ('json' in expected) {
     expect({ status: response.status, body: JSON.parse(text) }).toEqual({
       status: expected.json,
@@ -148,9 +109,9 @@ async function check(response: Response, expected: Expected): Promise<void> {
 
 async function run(testCase: Case): Promise<void> {
   ran++;
-  const before = await head();
+  const before = await logHead(store);
   await check(await send(testCase.request()), testCase.expect);
-  if (!testCase.appends) expect(await head()).toBe(before);
+  if (!testCase.appends) expect(await logHead(store)).toBe(before);
 }
 
 const methods = (path: string, list: string[]): Case[] =>

@@ -26,5 +26,7 @@ export function passkeyCredentialViolation(credential: PasskeyCredential): strin
 export function passkeyNameViolation(name: unknown): string | null {
   if (typeof name !== 'string' || name.trim().length === 0) return 'the passkey needs a name';
   if ([...name].length > MAX_PASSKEY_NAME_LENGTH) return `a passkey name is at most ${MAX_PASSKEY_NAME_LENGTH} characters`;
+  // As for account names (validName): the name is stored in the log and shown on pages and in the admin API.
+  if (/\p{Cc}/u.test(name)) return 'a passkey name must not contain control characters';
   return null;
 }

@@ -92,7 +92,7 @@ export class PasskeyRelyingParty {
         requireUserVerification: true,
       });
     } catch (error) {
-      throw new PasskeyRejectedError((error as Error).message);
+      throw new PasskeyRejectedError(rejectionReason(error));
     }
     if (!verification.verified) throw new PasskeyRejectedError('the registration did not verify');
     const { credential } = verification.registrationInfo;
@@ -134,7 +134,7 @@ export class PasskeyRelyingParty {
       return { credentialId: passkey.credentialId, newCounter: verification.authenticationInfo.newCounter, challenge };
     } catch (error) {
       if (error instanceof PasskeyRejectedError) throw error;
-      throw new PasskeyRejectedError((error as Error).message);
+      throw new PasskeyRejectedError(rejectionReason(error));
     }
   }
 
@@ -145,4 +145,15 @@ export class PasskeyRelyingParty {
 
 function isResponseJson(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>)['response'] === 'object';
+}
+
+/**
+ * Why the library refused an answer, as the person may read it (the setup and account pages show
+ * it). Its own verdicts are Errors whose text names the check that failed ("Unexpected
+ * registration response origin"); a TypeError, SyntaxError... is the library tripping over an
+ * answer of the wrong shape, and its text is about code, not the answer ("x.get is not a function").
+ */
+function rejectionReason(error: unknown): string {
+  const engineError = error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError || error instanceof ReferenceError;
+  return error instanceof Error && !engineError ? error.message : 'malformed response';
 }
