@@ -16,6 +16,7 @@ import { minutesText } from './sign-in-flow.js';
 import { AccountsEnabledGuard } from './accounts-enabled.guard.js';
 import { RequestContext } from './request-context.js';
 import { type SignedInAccount, SignedInAccounts } from './signed-in-account.js';
+import { refuseRepeated } from './refusal-page.js';
 
 /**
  * `/account`: the signed-in person's own page and its password, authenticator-app and sign-out
@@ -132,7 +133,8 @@ export async function accountForm(accounts: SignedInAccounts, request: FastifyRe
     return null;
   }
   const params = readParameters(formBody(request.headers['content-type'], request.body));
-  if (params.repeated.size > 0 || !accounts.isFormToken(signedIn, params.get('csrf'))) {
+  if (refuseRepeated(reply, params, '/account', 'Your account')) return null;
+  if (!accounts.isFormToken(signedIn, params.get('csrf'))) {
     sendHtmlPage(reply, 'This form has expired', join([paragraph('Open your account page again and retry.'), link('/account', 'Your account')]), { status: 403 });
     return null;
   }

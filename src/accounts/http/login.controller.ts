@@ -6,7 +6,7 @@ import { sendRedirect } from '../../common/http/html/html-page.js';
 import { BrowserSessions } from '../../sessions/browser-sessions.js';
 import { AccountSignIn } from '../sign-in/account-sign-in.js';
 import { AskingClients, clientIdOf } from './asking-client.js';
-import { sendRefusal } from './refusal-page.js';
+import { refuseRepeated, sendRefusal } from './refusal-page.js';
 import { LoginCsrf } from './login-csrf.js';
 import { sendLoginPage } from './login-page.js';
 import { AccountsEnabledGuard } from './accounts-enabled.guard.js';
@@ -35,16 +35,18 @@ export class LoginController {
   @Get()
   async page(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const params = readParameters(request.query);
+    if (refuseRepeated(reply, params, '/login')) return;
     const read = readReturnTo(params);
-    if (params.repeated.size > 0 || !read.ok) return refuseReturnTo(reply);
+    if (!read.ok) return refuseReturnTo(reply);
     sendLoginPage(reply, { csrf: this.csrf.token(request, reply), returnTo: read.returnTo, client: await this.clients.of(read.returnTo), secondFactor: false });
   }
 
   @Post()
   async submit(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const params = readParameters(formBody(request.headers['content-type'], request.body));
+    if (refuseRepeated(reply, params, '/login')) return;
     const read = readReturnTo(params);
-    if (params.repeated.size > 0 || !read.ok) return refuseReturnTo(reply);
+    if (!read.ok) return refuseReturnTo(reply);
     const { returnTo } = read;
     if (!this.csrf.verify(request, params.get('csrf'))) {
       return sendRefusal(reply, 403, 'This sign-in form has expired', 'Open the sign-in page again and retry.', loginPath(returnTo));

@@ -18,7 +18,7 @@ import { AccountSetupLinks } from '../setup/account-setup-links.js';
 import { AccountSignIn } from '../sign-in/account-sign-in.js';
 import { jsonBody, stringMember } from './json-body.js';
 import { LoginCsrf } from './login-csrf.js';
-import { sendRefusal } from './refusal-page.js';
+import { refuseRepeated, sendRefusal } from './refusal-page.js';
 import { AccountsEnabledGuard } from './accounts-enabled.guard.js';
 import { RequestContext } from './request-context.js';
 import { sendSetupPage, type SetupPageModel } from './setup-page.js';
@@ -92,8 +92,9 @@ export class SetupController {
   @Post()
   async complete(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const params = readParameters(formBody(request.headers['content-type'], request.body));
+    if (refuseRepeated(reply, params, '/login')) return;
     const token = params.get('token');
-    if (!this.csrf.verify(request, params.get('csrf')) || token === undefined || params.repeated.size > 0) {
+    if (!this.csrf.verify(request, params.get('csrf')) || token === undefined) {
       const again = token !== undefined && token.length <= 128 ? `/setup?${new URLSearchParams({ token })}` : '/login';
       return sendRefusal(reply, 403, 'This setup form has expired', 'Open the setup link again and retry.', again);
     }
