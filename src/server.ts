@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { serveOpenApi } from './admin/http/openapi.js';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, refuseEncodedBodies } from './common/http/fastify-errors.js';
+import { refuseNonJsonAdminBodies } from './admin/http/admin-json-bodies.js';
 import { installPublicCors } from './common/http/public-cors.js';
 import { ConfigError } from './config/config-error.js';
 import { prepareDataDirectory } from './config/data-directory.js';
@@ -49,6 +50,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   }
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler, ...(https ? { https } : {}) });
   refuseEncodedBodies(adapter.getInstance());
+  refuseNonJsonAdminBodies(adapter.getInstance());
   installFunnelGate(adapter.getInstance(), new TrustedProxies(config), config.identity.includes('account'));
   installPublicCors(adapter.getInstance());
   let app: NestFastifyApplication;
