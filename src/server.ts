@@ -7,6 +7,7 @@ import { serveOpenApi } from './admin/http/openapi.js';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, refuseEncodedBodies } from './common/http/fastify-errors.js';
 import { refuseNonJsonAdminBodies } from './admin/http/admin-json-bodies.js';
+import { installTransportSecurity } from './common/http/transport-security.js';
 import { installPublicCors } from './common/http/public-cors.js';
 import { ConfigError } from './config/config-error.js';
 import { prepareDataDirectory } from './config/data-directory.js';
@@ -53,6 +54,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   refuseNonJsonAdminBodies(adapter.getInstance());
   installFunnelGate(adapter.getInstance(), new TrustedProxies(config), config.identity.includes('account'));
   installPublicCors(adapter.getInstance());
+  installTransportSecurity(adapter.getInstance(), config.issuer);
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, dataDirectory.secrets, storage), adapter, {

@@ -64,6 +64,18 @@ describe('meshid on the embedded store', () => {
     await server.close();
   });
 
+  it('sends HSTS on every answer when the issuer is https (behind a TLS proxy), and not on an http issuer', async () => {
+    server = await start();
+    expect((await fetch(`${server.url}/healthz`)).headers.get('strict-transport-security')).toBeNull();
+    await server.close();
+    const behindProxy = loadConfig({ env: { MESHID_PORT: '0', MESHID_DATA_DIR: dataDir, MESHID_LOG_LEVEL: 'warn', MESHID_ISSUER: 'https://idp.example.com' }, cwd: dataDir });
+    server = await startServer(behindProxy);
+    for (const path of ['/healthz', '/.well-known/openid-configuration', '/nope']) {
+      expect((await fetch(`${server.url}${path}`)).headers.get('strict-transport-security')).toBe('max-age=31536000');
+    }
+    await server.close();
+  });
+
   it('answers an unknown route with a JSON 404, not a stack trace', async () => {
     server = await start();
     const response = await fetch(`${server.url}/nope`);
