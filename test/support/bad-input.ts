@@ -59,7 +59,9 @@ function sendExact(base: string, method: string, path: string, headers: Record<s
       incoming.on('end', () => {
         const answer = new Headers();
         for (const [name, value] of Object.entries(incoming.headers)) for (const item of [value ?? []].flat()) answer.append(name, item);
-        resolve(new Response(Buffer.concat(chunks), { status: incoming.statusCode!, headers: answer }));
+        // A 101/204/205/304 Response may not be given a body, not even an empty one.
+        const status = incoming.statusCode!;
+        resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: answer }));
       });
     });
     outgoing.on('error', reject);

@@ -13,6 +13,9 @@ import { pageSize } from './clients-admin.js';
 import { ReadYourWrites } from './read-your-writes.js';
 import { grantView } from './views.js';
 
+/** What a grant id may be: the rest of a stream name `grant-<id>` (printable ASCII, no space, at most 200 in all). */
+const GRANT_ID = /^[!-~]{1,194}$/;
+
 const GRANT_PROJECTIONS = ['grants', 'revoked-grants'] as const;
 
 /** Grant administration: who holds what, and revoking it (with every token issued under it). */
@@ -51,8 +54,11 @@ export class GrantsAdmin {
    * Revoking a revoked grant changes nothing and answers as for the first time.
    */
   async revoke(grantId: string, context: CommandContext): Promise<GrantView> {
+    const unknown = () => new AdminApiError('not_found', `unknown grant ${JSON.stringify(grantId.slice(0, 100))}`);
+    // An id that cannot be part of a stream name names no grant (and the store would refuse to read it).
+    if (!GRANT_ID.test(grantId)) throw unknown();
     const { issued } = await this.grants.state(grantId);
-    if (issued === null) throw new AdminApiError('not_found', `unknown grant ${JSON.stringify(grantId)}`);
+    if (issued === null) throw unknown();
     const { position } = await this.commands.execute(new RevokeGrantCommand(grantId, 'administrator', undefined, context));
     await this.settled.settle(position, GRANT_PROJECTIONS);
     const record = this.directory.find(grantId);

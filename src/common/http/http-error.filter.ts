@@ -60,7 +60,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   private methodsFor(request: FastifyRequest): string[] {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const url = pathOf(request);
-    return METHODS.filter((method) => method !== request.method && fastify.hasRoute({ method, url }));
+    return METHODS.filter((method) => method !== request.method && hasRoute(fastify, method, url));
   }
 }
 
@@ -77,6 +77,18 @@ function messageOf(exception: unknown): string {
     return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
   }
   return (exception as Error)?.message ?? 'bad request';
+}
+
+/**
+ * hasRoute reads `url` as a route pattern: a requested path with `*` before its end (`/ui/*x`)
+ * makes find-my-way throw "Wildcard must be the last character". Such a path names no route.
+ */
+function hasRoute(fastify: FastifyInstance, method: HTTPMethods, url: string): boolean {
+  try {
+    return fastify.hasRoute({ method, url });
+  } catch {
+    return false;
+  }
 }
 
 function pathOf(request: FastifyRequest): string {
