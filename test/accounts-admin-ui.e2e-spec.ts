@@ -8,7 +8,7 @@ import { AddPasskeyCommand } from '../src/accounts/commands/add-passkey.command.
 import { SetPasswordCommand } from '../src/accounts/commands/set-password.command.js';
 import type { AdminAccount } from '../src/admin/api/admin-api.js';
 import { ProjectionsService } from '../src/storage/projections.service.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, watchedPage } from './support/chromium.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 // The Accounts view of the admin web UI in a real headless Chromium, against a real meshid: what
@@ -32,7 +32,7 @@ beforeAll(async () => {
   chromium = await launchChromium();
   context = await chromium.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: meshid.issuer });
-  page = await watchedPage();
+  page = await watchedPage(context, pageProblems);
 }, 60_000);
 
 afterAll(async () => {
@@ -41,19 +41,6 @@ afterAll(async () => {
   await meshid?.close();
 });
 
-async function watchedPage(): Promise<Page> {
-  const opened = await context.newPage();
-  opened.setDefaultTimeout(10_000);
-  opened.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  opened.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(`console: ${message.text()}`);
-  });
-  opened.on('dialog', (dialog) => {
-    pageProblems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return opened;
-}
 
 /** The account as the admin API has it (a GET: the dev identity on loopback needs no CSRF token to read). */
 async function apiAccount(reference: string): Promise<{ status: number; account: AdminAccount }> {
@@ -129,7 +116,7 @@ describe('the Accounts view of the admin UI', () => {
     expect((await apiAccount(accountId)).account).toMatchObject({ groups: ['eng', 'admins'], admin: true, email: 'alice@example.com' });
     await screenshot(page, 'accounts-2-account-page');
 
-    const otherTab = await watchedPage();
+    const otherTab = await watchedPage(context, pageProblems);
     await openAccount(otherTab);
     await otherTab.locator('#edit-account-name').fill('Alice (other tab)');
     await otherTab.getByRole('button', { name: 'Save changes' }).click();
@@ -220,7 +207,7 @@ describe('the Accounts view of the admin UI', () => {
   });
 
   it('is readable on a phone', async () => {
-    const phone = await watchedPage();
+    const phone = await watchedPage(context, pageProblems);
     await phone.setViewportSize({ width: 390, height: 844 });
     await open('#/accounts', phone);
     await phone.locator('#accounts-table').waitFor();

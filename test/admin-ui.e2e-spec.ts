@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { Browser } from './support/browser.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, watchedPage } from './support/chromium.js';
 import { freePort, startTestServer, type TestServer } from './support/test-server.js';
 
 // The admin web UI in a real headless Chromium, against a real meshid: what an admin does in the
@@ -43,7 +43,7 @@ beforeAll(async () => {
   chromium = await launchChromium();
   context = await chromium.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: meshid.issuer });
-  page = await watchedPage();
+  page = await watchedPage(context, pageProblems);
 }, 60_000);
 
 afterAll(async () => {
@@ -52,19 +52,6 @@ afterAll(async () => {
   await meshid?.close();
 });
 
-async function watchedPage(): Promise<Page> {
-  const opened = await context.newPage();
-  opened.setDefaultTimeout(10_000);
-  opened.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  opened.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(`console: ${message.text()}`);
-  });
-  opened.on('dialog', (dialog) => {
-    pageProblems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return opened;
-}
 
 function relyingParty(id: string, secret: string): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(meshid.issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] });
@@ -205,7 +192,7 @@ describe('the admin web UI', () => {
     await screenshot(page, '3-client-page');
 
     // A second tab saves first; this tab's save is then stale.
-    const otherTab = await watchedPage();
+    const otherTab = await watchedPage(context, pageProblems);
     await openClient(clientId, otherTab);
     await otherTab.locator('#edit-client-name').fill('Grafana (prod)');
     await otherTab.getByRole('button', { name: 'Save changes' }).click();
@@ -325,7 +312,7 @@ describe('the admin web UI', () => {
   });
 
   it('is readable on a phone', async () => {
-    const phone = await watchedPage();
+    const phone = await watchedPage(context, pageProblems);
     await phone.setViewportSize({ width: 390, height: 844 });
     await open(`#/clients?q=${encodeURIComponent('Paging 0')}`, phone);
     await phone.locator('#clients-table').waitFor();

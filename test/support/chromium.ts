@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium package; playwright-core drives it, so no browser is downloaded at install. */
 export const CHROMIUM_PATH = process.env['MESHID_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -25,4 +25,22 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`no chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set MESHID_TEST_CHROMIUM`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, timeout: 20_000 });
+}
+
+/**
+ * A new page of `context` that reports into `problems` whatever a test must never see: an
+ * uncaught script error, a CSP refusal in the console, a native dialog (dismissed).
+ */
+export async function watchedPage(context: BrowserContext, problems: string[]): Promise<Page> {
+  const opened = await context.newPage();
+  opened.setDefaultTimeout(10_000);
+  opened.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  opened.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  opened.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return opened;
 }
