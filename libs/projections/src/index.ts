@@ -6,7 +6,7 @@ export {
   type ProjectionStatus,
   type StartOptions,
 } from './projection-runner.js';
-export type { AppliedEvent } from './projection-worker.js';
+export type { AppliedEvent } from './projection-track.js';
 export { CheckpointStore } from './checkpoint-store.js';
 export {
   defaultMigrationsDir,

@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import type { EventStore, Position } from '#event-store';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ProjectionError } from './errors.js';
+import { LogFollower } from './log-follower.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
-import { type AppliedEvent, ProjectionWorker } from './projection-worker.js';
+import { type AppliedEvent, ProjectionTrack } from './projection-track.js';
 
 export interface ProjectionRunnerOptions {
   /** The most subscription messages committed in one transaction. Default 500. */
@@ -42,17 +43,20 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_TABLES = new Set(['projection_checkpoints', 'schema_migrations']);
 
 /**
- * Feeds read models from the log: one `$all` subscription per projection, from the checkpoint
- * kept in the read-model database, rows and checkpoint committed in one transaction (see
- * `ProjectionWorker`). A projection that fails stops alone; the others keep running.
+ * Feeds read models from the log: the projections started together share one `$all`
+ * subscription and one transaction per batch (see `LogFollower`), each from its own checkpoint
+ * kept in the read-model database. A projection that fails stops alone; the others keep running.
+ * One restarted or rebuilt later gets a follower of its own, since it is behind the others.
  */
 export class ProjectionRunner {
-  private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly tracks = new Map<string, ProjectionTrack>();
+  private readonly followers = new Set<LogFollower>();
   private readonly checkpoints: CheckpointStore;
   private readonly waiters = new PositionWaiters();
+  private readonly batchSize: number;
 
   constructor(
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly db: Database.Database,
     projections: readonly Projection[],
     options: ProjectionRunnerOptions = {},
@@ -61,33 +65,30 @@ export class ProjectionRunner {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     }
+    this.batchSize = batchSize;
     validateProjections(projections);
     this.checkpoints = new CheckpointStore(db);
-    const onProgress = () => this.waiters.check();
-    for (const projection of projections) {
-      const worker = new ProjectionWorker(projection, store, db, this.checkpoints, batchSize, onProgress);
-      this.workers.set(projection.name, worker);
-    }
+    for (const projection of projections) this.tracks.set(projection.name, new ProjectionTrack(projection, db));
   }
 
   /**
-   * Starts every projection that is not running (a failed one is retried from its checkpoint).
-   * Resolves once all have caught up, or at once with `waitForCatchUp: false`; rejects with the
-   * first error if one fails or is stopped before catching up (the others keep running).
+   * Starts every projection that is not running (a failed one is retried from its checkpoint),
+   * all on one new follower. Resolves once they have caught up, or at once with
+   * `waitForCatchUp: false`; rejects with the first error if one fails or is stopped before
+   * catching up (the others keep running).
    */
   async start(options: StartOptions = {}): Promise<void> {
-    const workers = [...this.workers.values()];
-    // A failed projection may still be winding down its subscription: let it end, then retry it.
-    await Promise.all(workers.filter((worker) => worker.error !== null).map((worker) => worker.stop()));
-    const caughtUp = workers.filter((worker) => !worker.running).map((worker) => worker.start());
-    // Failures are recorded on the worker and shown by `status()`; never leave them unhandled.
+    const idle = [...this.tracks.values()].filter((track) => !track.running);
+    if (idle.length === 0) return;
+    const caughtUp = this.follow(idle);
+    // Failures are recorded on the track and shown by `status()`; never leave them unhandled.
     for (const promise of caughtUp) promise.catch(() => undefined);
     if (options.waitForCatchUp ?? true) await Promise.all(caughtUp);
   }
 
   /** Aborts every subscription; resolves when all their loops have ended. Safe to call twice. */
   async stop(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    await Promise.all([...this.followers].map((follower) => follower.stop()));
   }
 
   /**
@@ -103,30 +104,30 @@ export class ProjectionRunner {
       return Promise.reject(new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`));
     }
     try {
-      const workers = names === undefined ? [...this.workers.values()] : names.map((name) => this.worker(name));
-      return this.waiters.wait(position, timeoutMs, workers.map(asWaited));
+      const tracks = names === undefined ? [...this.tracks.values()] : names.map((name) => this.track(name));
+      return this.waiters.wait(position, timeoutMs, tracks.map(asWaited));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   status(): ProjectionStatus[] {
-    return [...this.workers.values()].map((worker) => ({
-      name: worker.projection.name,
-      running: worker.running && worker.error === null,
-      caughtUp: worker.caughtUp,
-      checkpoint: worker.checkpoint,
-      error: worker.error?.message ?? null,
-      lastEvent: worker.lastEvent,
+    return [...this.tracks.values()].map((track) => ({
+      name: track.name,
+      running: track.running && track.error === null,
+      caughtUp: track.caughtUp,
+      checkpoint: track.checkpoint,
+      error: track.error?.message ?? null,
+      lastEvent: track.lastEvent,
     }));
   }
 
   readiness(): ProjectionReadiness {
     const catchingUp: string[] = [];
     const failed: { name: string; error: string }[] = [];
-    for (const worker of this.workers.values()) {
-      if (worker.error !== null) failed.push({ name: worker.projection.name, error: worker.error.message });
-      else if (!worker.caughtUp) catchingUp.push(worker.projection.name);
+    for (const track of this.tracks.values()) {
+      if (track.error !== null) failed.push({ name: track.name, error: track.error.message });
+      else if (!track.caughtUp) catchingUp.push(track.name);
     }
     return { ready: catchingUp.length === 0 && failed.length === 0, catchingUp, failed };
   }
@@ -136,35 +137,44 @@ export class ProjectionRunner {
    * replays the log into it; resolves once it has caught up again. Clears a previous failure.
    */
   async rebuild(name: string): Promise<void> {
-    const worker = this.worker(name);
-    await worker.stop();
-    const { tables } = worker.projection;
+    const track = this.track(name);
+    await Promise.all([...this.followers].map((follower) => follower.remove(track)));
+    const { tables } = track.projection;
     this.db.transaction(() => {
       // Tables may reference each other; the references only need to hold once all are empty.
       this.db.pragma('defer_foreign_keys = ON');
       for (const table of tables) this.db.prepare(`DELETE FROM "${table}"`).run();
       this.checkpoints.delete(name);
     })();
-    worker.lastEvent = null;
-    await worker.start();
+    track.lastEvent = null;
+    await Promise.all(this.follow([track]));
   }
 
-  private worker(name: string): ProjectionWorker {
-    const worker = this.workers.get(name);
-    if (worker === undefined) throw new ProjectionError(`no projection named "${name}"`);
-    return worker;
+  /** A new follower for `tracks`, forgotten once its subscription ends. */
+  private follow(tracks: ProjectionTrack[]): Promise<void>[] {
+    const follower = new LogFollower(this.store, this.db, this.checkpoints, this.batchSize, tracks, () => this.waiters.check());
+    this.followers.add(follower);
+    const caughtUp = follower.start();
+    void follower.ended.then(() => this.followers.delete(follower));
+    return caughtUp;
+  }
+
+  private track(name: string): ProjectionTrack {
+    const track = this.tracks.get(name);
+    if (track === undefined) throw new ProjectionError(`no projection named "${name}"`);
+    return track;
   }
 }
 
-/** A live view of a worker for `PositionWaiters`: it reads the current checkpoint at each check. */
-function asWaited(worker: ProjectionWorker) {
+/** A live view of a track for `PositionWaiters`: it reads the current checkpoint at each check. */
+function asWaited(track: ProjectionTrack) {
   return {
-    name: worker.projection.name,
+    name: track.name,
     get checkpoint() {
-      return worker.checkpoint;
+      return track.checkpoint;
     },
     get error() {
-      return worker.error;
+      return track.error;
     },
   };
 }

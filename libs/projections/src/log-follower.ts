@@ -1,0 +1,230 @@
+import type Database from 'better-sqlite3';
+import { comparePositions, type EventFilter, type EventStore, matchesFilter, type Position, type RecordedEvent } from '#event-store';
+import type { CheckpointStore } from './checkpoint-store.js';
+import { ProjectionError, ProjectionFailedError, ProjectionInterruptedError } from './errors.js';
+import type { ProjectionTrack } from './projection-track.js';
+import { batchMessages, type SubscriptionBatch } from './subscription-batches.js';
+
+/** A projection fed by this follower, and the checkpoint it started from (events up to it are skipped). */
+interface Member {
+  track: ProjectionTrack;
+  from: Position | null;
+}
+
+/** What one batch did for one member. */
+interface MemberCommit {
+  member: Member;
+  /** The position committed with its rows, or null if the batch held nothing past its checkpoint. */
+  reached: Position | null;
+  last: RecordedEvent | null;
+  failure: ProjectionFailedError | null;
+}
+
+/**
+ * Feeds several projections from ONE `$all` subscription: every event is read (and unsealed)
+ * once, however many read models there are, and each batch of messages is committed in one
+ * transaction holding every member's rows and checkpoint. The subscription starts after the
+ * lowest member checkpoint; a member skips what it had already committed.
+ *
+ * Invariants:
+ * - a member's checkpoint is only written in the transaction that wrote its rows up to it, so
+ *   after a crash each resumes after its own checkpoint, never applying an event twice nor
+ *   skipping one;
+ * - a member whose `apply` throws fails alone: that event's writes are rolled back in its
+ *   savepoint, its checkpoint stays on the event before, and the others' rows of the batch commit;
+ * - when the transaction itself fails (SQLite rolled it back: disk full, I/O error) nothing of
+ *   the batch is committed and every member stops as interrupted, not as failed on an event;
+ * - state changes only on the event loop between awaits and every transaction is synchronous,
+ *   so followers sharing one connection never interleave inside a transaction.
+ */
+export class LogFollower {
+  private readonly members = new Map<string, Member>();
+  private readonly controller = new AbortController();
+  private readonly commit: (batch: SubscriptionBatch) => MemberCommit[];
+  private loop: Promise<void> | null = null;
+  /** The batch being committed and reacted to: `remove` waits for it. */
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database.Database,
+    private readonly checkpoints: CheckpointStore,
+    private readonly batchSize: number,
+    tracks: readonly ProjectionTrack[],
+    /** Called after every commit and failure, so that `waitFor` can re-check. */
+    private readonly onProgress: () => void,
+  ) {
+    if (tracks.length === 0) throw new ProjectionError('a log follower needs at least one projection');
+    for (const track of tracks) this.members.set(track.name, { track, from: null });
+    this.commit = db.transaction((batch: SubscriptionBatch) => [...this.members.values()].map((member) => this.commitMember(member, batch)));
+  }
+
+  /** The subscription loop has not ended. */
+  get running(): boolean {
+    return this.loop !== null;
+  }
+
+  /** Resolves when the subscription has ended (stopped, or every member gone). */
+  get ended(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+
+  /** Starts the subscription; one promise per member, settled as `ProjectionTrack.begin` says. */
+  start(): Promise<void>[] {
+    if (this.loop !== null) throw new ProjectionError('this log follower is already running');
+    const caughtUp: Promise<void>[] = [];
+    for (const member of this.members.values()) {
+      member.from = this.checkpoints.get(member.track.name);
+      caughtUp.push(member.track.begin(member.from));
+    }
+    this.loop = this.follow(this.controller.signal).finally(() => {
+      for (const member of this.members.values()) this.drop(member, new ProjectionError(`projection "${member.track.name}" was stopped before it caught up`));
+      this.loop = null;
+    });
+    return caughtUp;
+  }
+
+  /** Aborts the subscription and resolves when its loop has ended; nothing is applied after. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.loop;
+  }
+
+  /** Stops feeding one projection (the others go on); resolves once no batch can touch it. */
+  async remove(track: ProjectionTrack): Promise<void> {
+    await this.inFlight;
+    const member = this.members.get(track.name);
+    if (member === undefined) return;
+    this.drop(member, new ProjectionError(`projection "${track.name}" was stopped before it caught up`));
+    if (this.members.size === 0) await this.stop();
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    for (const member of this.members.values()) {
+      if (member.track.projection.react === undefined) continue;
+      if (await this.react(member)) member.track.checkpoint = member.from;
+    }
+    this.onProgress();
+    if (this.members.size === 0) return;
+    try {
+      const source = this.store.subscribeAll({ fromPosition: this.lowestCheckpoint() ?? 'start', filter: this.unionFilter(), signal });
+      for await (const batch of batchMessages(source, this.batchSize)) {
+        if (batch.position !== null) {
+          this.inFlight = this.commitBatch(batch);
+          await this.inFlight;
+        }
+        if (this.members.size === 0) {
+          this.controller.abort();
+          return;
+        }
+        if (batch.caughtUp) for (const { track } of this.members.values()) track.reachedHead();
+      }
+      if (!signal.aborted) this.interruptAll('the subscription ended', 'the event store closed it');
+    } catch (error) {
+      // After an abort (stop, or every member gone) the way the source ends is moot.
+      if (!signal.aborted) this.interruptAll('the subscription failed', error);
+    }
+  }
+
+  private async commitBatch(batch: SubscriptionBatch): Promise<void> {
+    let results: MemberCommit[];
+    try {
+      results = this.commit(batch);
+    } catch (error) {
+      this.interruptAll('the read-model transaction failed', error);
+      return;
+    }
+    for (const { member, reached, last, failure } of results) {
+      const { track } = member;
+      // A reactor's commit counts for `waitFor` only once its reaction is done (see Projection.react).
+      if (reached !== null && !(await this.react(member))) continue;
+      if (reached !== null) track.checkpoint = reached;
+      if (last !== null) {
+        const { position, stream, type, createdAt } = last;
+        track.lastEvent = { position, stream, type, createdAt, appliedAt: new Date() };
+      }
+      if (failure !== null) this.drop(member, failure);
+    }
+    this.onProgress();
+  }
+
+  /**
+   * Inside the batch transaction. The checkpoint written is the position of the last message
+   * whose effects are committed with it; after a failed apply that is the event applied before
+   * it, so the failed event's rows are absent and it is the first event seen again on restart.
+   */
+  private commitMember(member: Member, batch: SubscriptionBatch): MemberCommit {
+    const { track, from } = member;
+    const { name, filter } = track.projection;
+    if (from !== null && comparePositions(batch.position!, from) <= 0) return { member, reached: null, last: null, failure: null };
+    let last: RecordedEvent | null = null;
+    for (const event of batch.events) {
+      if (from !== null && comparePositions(event.position, from) <= 0) continue;
+      if (!matchesFilter(filter, event.stream, event.type)) continue;
+      try {
+        track.applyOne(event);
+      } catch (cause) {
+        // SQLite rolled the whole transaction back (disk full, ...): not this event's fault.
+        if (!this.db.inTransaction) throw cause;
+        if (last !== null) this.checkpoints.save(name, last.position);
+        return { member, reached: last?.position ?? null, last, failure: new ProjectionFailedError(name, event, cause) };
+      }
+      last = event;
+    }
+    this.checkpoints.save(name, batch.position!);
+    member.from = null;
+    return { member, reached: batch.position, last, failure: null };
+  }
+
+  /** Runs the member's reaction, if it has one; false (and the member dropped) if it threw. */
+  private async react(member: Member): Promise<boolean> {
+    const { react, name } = member.track.projection;
+    if (react === undefined) return true;
+    try {
+      await react.call(member.track.projection, this.db);
+      return true;
+    } catch (error) {
+      this.drop(member, new ProjectionInterruptedError(name, 'its reaction failed', error));
+      return false;
+    }
+  }
+
+  private interruptAll(what: string, cause: unknown): void {
+    for (const member of [...this.members.values()]) this.drop(member, new ProjectionInterruptedError(member.track.name, what, cause));
+    this.controller.abort();
+  }
+
+  /** Takes a member out: a ProjectionError that is a failure is recorded, a plain one only ends its catch-up. */
+  private drop(member: Member, reason: ProjectionError): void {
+    if (this.members.get(member.track.name) !== member) return;
+    this.members.delete(member.track.name);
+    if (reason instanceof ProjectionFailedError || reason instanceof ProjectionInterruptedError) member.track.fail(reason);
+    else member.track.end(reason);
+    this.onProgress();
+  }
+
+  private lowestCheckpoint(): Position | null {
+    let lowest: Position | null = null;
+    for (const { from } of this.members.values()) {
+      if (from === null) return null;
+      if (lowest === null || comparePositions(from, lowest) < 0) lowest = from;
+    }
+    return lowest;
+  }
+
+  /**
+   * The store-side filter that passes every member's events: the union of their prefixes when
+   * all filter on the same thing, else none (each member then filters in process).
+   */
+  private unionFilter(): EventFilter | undefined {
+    const filters = [...this.members.values()].map(({ track }) => track.projection.filter);
+    if (filters.some((filter) => filter === undefined)) return undefined;
+    if (filters.every((filter) => filter!.streamNamePrefixes !== undefined)) {
+      return { streamNamePrefixes: [...new Set(filters.flatMap((filter) => filter!.streamNamePrefixes!))] };
+    }
+    if (filters.every((filter) => filter!.eventTypePrefixes !== undefined)) {
+      return { eventTypePrefixes: [...new Set(filters.flatMap((filter) => filter!.eventTypePrefixes!))] };
+    }
+    return undefined;
+  }
+}
