@@ -6,7 +6,8 @@ import { loadConfig } from '../src/config/load-config.js';
 
 // No Docker engine runs on the build machines, so the compose files are checked here for what
 // can go wrong without one: YAML, health checks, the pinned LTS image, and an environment that
-// meshid's own configuration validation accepts.
+// meshid's own configuration validation accepts. docker-compose.yml is the production stack
+// (meshid, KurrentDB, a tailscale sidecar); docker-compose.cluster.yml three KurrentDB nodes.
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 interface Service {
@@ -50,8 +51,8 @@ describe.each(['docker-compose.yml', 'docker-compose.cluster.yml'])('%s', (file)
   });
 });
 
-describe('docker-compose.tailnet.yml', () => {
-  const all = services('docker-compose.tailnet.yml');
+describe('docker-compose.yml on the tailnet', () => {
+  const all = services('docker-compose.yml');
   const env = (service: Service) =>
     Object.fromEntries(Object.entries(service.environment!).map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/, '$1')]));
 
