@@ -163,4 +163,19 @@ describe('projections sharing one subscription (LogFollower)', () => {
     expect(rebuilt.rows(db).map((row) => row.n)).toEqual([0, 1, 2, 0, 1]);
     expect(runner.status().every((status) => status.running && status.caughtUp)).toBe(true);
   });
+
+  it('gives the event loop a turn between catch-up batches, so a server can answer while read models catch up', async () => {
+    const { store } = countingStore();
+    const db = database();
+    const projection = new RecordingProjection('slow_start').createTable(db);
+    for (let i = 0; i < 20; i++) await append(store, `item-${i}`, 100);
+    const runner = new ProjectionRunner(store, db, [projection], { batchSize: 50 });
+    cleanups.push(() => runner.stop());
+    const caughtUp = runner.start();
+    const seenWhileCatchingUp: number[] = [];
+    await new Promise<void>((resolve) => setImmediate(() => (seenWhileCatchingUp.push(projection.applied), resolve())));
+    await caughtUp;
+    expect(seenWhileCatchingUp[0]).toBeLessThan(2000);
+    expect(projection.applied).toBe(2000);
+  });
 });

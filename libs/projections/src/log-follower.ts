@@ -113,6 +113,10 @@ export class LogFollower {
           this.inFlight = this.commitBatch(batch);
           await this.inFlight;
         }
+        // A full batch means catch-up, where every message is ready at once: without a turn of
+        // the event loop here, catching up runs in microtasks alone and starves everything else
+        // (the server could not even start listening, nor answer /healthz, until it is done).
+        if (batch.events.length >= this.batchSize) await new Promise((resolve) => setImmediate(resolve));
         if (this.members.size === 0) {
           this.controller.abort();
           return;
