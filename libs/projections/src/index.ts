@@ -8,6 +8,7 @@ export {
 } from './projection-runner.js';
 export type { AppliedEvent } from './projection-track.js';
 export { CheckpointStore } from './checkpoint-store.js';
+export { withStatementCache } from './statement-cache.js';
 export {
   defaultMigrationsDir,
   openReadModelDatabase,

@@ -156,28 +156,46 @@ export class LogFollower {
    * Inside the batch transaction. The checkpoint written is the position of the last message
    * whose effects are committed with it; after a failed apply that is the event applied before
    * it, so the failed event's rows are absent and it is the first event seen again on restart.
+   *
+   * The member's events go in one savepoint (a savepoint per event cost a fifth of a catch-up);
+   * only when one throws are they applied again one savepoint each, to keep those before it.
+   * That replays those events' `apply` once more, which the contract allows: state outside the
+   * database must be derivable, and a failed projection rebuilds it on restart anyway.
    */
   private commitMember(member: Member, batch: SubscriptionBatch): MemberCommit {
     const { track, from } = member;
     const { name, filter } = track.projection;
     if (from !== null && comparePositions(batch.position!, from) <= 0) return { member, reached: null, last: null, failure: null };
-    let last: RecordedEvent | null = null;
-    for (const event of batch.events) {
-      if (from !== null && comparePositions(event.position, from) <= 0) continue;
-      if (!matchesFilter(filter, event.stream, event.type)) continue;
-      try {
-        track.applyOne(event);
-      } catch (cause) {
-        // SQLite rolled the whole transaction back (disk full, ...): not this event's fault.
-        if (!this.db.inTransaction) throw cause;
-        if (last !== null) this.checkpoints.save(name, last.position);
-        return { member, reached: last?.position ?? null, last, failure: new ProjectionFailedError(name, event, cause) };
-      }
-      last = event;
+    const events = batch.events.filter(
+      (event) => (from === null || comparePositions(event.position, from) > 0) && matchesFilter(filter, event.stream, event.type),
+    );
+    try {
+      track.applyAll(events);
+    } catch (cause) {
+      // SQLite rolled the whole transaction back (disk full, ...): not an event's fault.
+      if (!this.db.inTransaction) throw cause;
+      const failure = this.applyOneByOne(track, events);
+      if (failure !== null) return { member, ...failure };
     }
     this.checkpoints.save(name, batch.position!);
     member.from = null;
-    return { member, reached: batch.position, last, failure: null };
+    return { member, reached: batch.position, last: events.at(-1) ?? null, failure: null };
+  }
+
+  /** After a failed `applyAll`: each event in its own savepoint, up to the one that fails (if it fails again). */
+  private applyOneByOne(track: ProjectionTrack, events: readonly RecordedEvent[]): Omit<MemberCommit, 'member'> | null {
+    let last: RecordedEvent | null = null;
+    for (const event of events) {
+      try {
+        track.applyOne(event);
+      } catch (cause) {
+        if (!this.db.inTransaction) throw cause;
+        if (last !== null) this.checkpoints.save(track.name, last.position);
+        return { reached: last?.position ?? null, last, failure: new ProjectionFailedError(track.name, event, cause) };
+      }
+      last = event;
+    }
+    return null;
   }
 
   /** Runs the member's reaction, if it has one; false (and the member dropped) if it threw. */

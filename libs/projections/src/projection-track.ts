@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '#event-store';
 import type { ProjectionError } from './errors.js';
 import type { Projection } from './projection.js';
+import { withStatementCache } from './statement-cache.js';
 
 /** The last event a projection committed, for lag and diagnostics. */
 export interface AppliedEvent {
@@ -28,13 +29,19 @@ export class ProjectionTrack {
   running = false;
   /** Applies one event in a savepoint: nested in the batch transaction, a throw undoes that event only. */
   readonly applyOne: (event: RecordedEvent) => void;
+  /** Applies events in order in ONE savepoint: a throw undoes them all (see LogFollower.commitMember). */
+  readonly applyAll: (events: readonly RecordedEvent[]) => void;
   private catchUp: { resolve(): void; reject(error: Error): void } | null = null;
 
   constructor(
     readonly projection: Projection,
     db: Database.Database,
   ) {
-    this.applyOne = db.transaction((event: RecordedEvent) => projection.apply(event, db));
+    const cached = withStatementCache(db);
+    this.applyOne = db.transaction((event: RecordedEvent) => projection.apply(event, cached));
+    this.applyAll = db.transaction((events: readonly RecordedEvent[]) => {
+      for (const event of events) projection.apply(event, cached);
+    });
   }
 
   get name(): string {

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { comparePositions, type EventFilter, type EventStore, formatPosition, type Position, type RecordedEvent } from '#event-store';
-import { CheckpointStore, type Projection } from '#projections';
-import { withStatementCache } from './statement-cache.js';
+import { CheckpointStore, type Projection, withStatementCache } from '#projections';
 
 /** A projection to rebuild, and the last position (inclusive) of the log it is to see; null: none. */
 export interface ReplayTarget {

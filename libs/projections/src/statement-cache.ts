@@ -4,9 +4,10 @@ import type Database from 'better-sqlite3';
 const MAX_STATEMENTS = 256;
 
 /**
- * `db` as projections see it during a replay: the same connection, except that `prepare` returns
- * one cached statement per SQL text. Projections prepare their statements in each `apply`, which
- * the live runner's small batches absorb but which dominates the cost of replaying a whole log.
+ * `db` as projections see it in `apply` (live, and in a replay): the same connection, except that
+ * `prepare` returns one cached statement per SQL text. Projections prepare their statements in
+ * each `apply`, and compiling the SQL again for every event was the largest cost of a catch-up or
+ * a replay of a whole log after the transactions themselves.
  * A statement prepared again from the same text behaves identically, so applying through the
  * cache writes exactly what applying without it writes; the one difference, a statement already
  * busy in an open iteration being handed out again, cannot arise in a synchronous `apply` that
