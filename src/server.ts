@@ -6,6 +6,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { serveOpenApi } from './admin/http/openapi.js';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, refuseEncodedBodies } from './common/http/fastify-errors.js';
+import { BODY_LIMIT_BYTES, installBodyLimits } from './common/http/body-limits.js';
+import { installSecurityHeaders } from './common/http/security-headers.js';
+import { installEndpointRateLimits } from './common/rate-limit/endpoint-rate-limits.js';
+import { Clock } from './common/clock.js';
 import { refuseNonJsonAdminBodies } from './admin/http/admin-json-bodies.js';
 import { installTransportSecurity } from './common/http/transport-security.js';
 import { installPublicCors } from './common/http/public-cors.js';
@@ -27,9 +31,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Largest request body accepted; OAuth and admin requests are small. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
-
 /** Prepares the data directory, starts meshid and returns once it listens. */
 export async function startServer(loaded: LoadedConfig, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
   const { config } = loaded;
@@ -50,6 +51,8 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
     throw error;
   }
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler, ...(https ? { https } : {}) });
+  installBodyLimits(adapter.getInstance());
+  installSecurityHeaders(adapter.getInstance());
   refuseEncodedBodies(adapter.getInstance());
   refuseNonJsonAdminBodies(adapter.getInstance());
   installFunnelGate(adapter.getInstance(), new TrustedProxies(config), config.identity.includes('account'));
@@ -66,6 +69,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
     storage.readModels.close();
     throw error;
   }
+  installEndpointRateLimits(adapter.getInstance(), config, app.get(Clock, { strict: false }), new TrustedProxies(config));
   serveOpenApi(app, config.issuer);
   if (options.handleSignals) exitOnSignals(app, logger);
   try {

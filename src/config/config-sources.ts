@@ -56,6 +56,10 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'retentionAuditDays', names: ['MESHID_RETENTION_AUDIT_DAYS'], parse: integer },
   { key: 'logSealEvents', names: ['MESHID_LOG_SEAL_EVENTS'], parse: integer },
   { key: 'logSealIntervalSeconds', names: ['MESHID_LOG_SEAL_INTERVAL_SECONDS'], parse: integer },
+  // Abuse limits (issue H §5).
+  { key: 'rateLimitRequestsPerMinute', names: ['MESHID_RATE_LIMIT_REQUESTS_PER_MINUTE'], parse: integer },
+  { key: 'rateLimitClientAuthFailures', names: ['MESHID_RATE_LIMIT_CLIENT_AUTH_FAILURES'], parse: integer },
+  { key: 'rateLimitRegistrationsPerHour', names: ['MESHID_RATE_LIMIT_REGISTRATIONS_PER_HOUR'], parse: integer },
   { key: 'logLevel', names: ['MESHID_LOG_LEVEL', 'TSIDP_LOG'], parse: logLevel },
 ];
 

@@ -216,6 +216,38 @@ export class MeshidConfig {
   @Max(3600)
   logSealIntervalSeconds = 10;
 
+  // Abuse limits (issue H §5): per process, see src/common/rate-limit/.
+
+  /**
+   * MESHID_RATE_LIMIT_REQUESTS_PER_MINUTE: requests per minute at /token, /introspect and
+   * /revoke per authenticated client and per address, and at /userinfo per address. Relying
+   * parties are servers: 600 (10 a second, sustained) is far above what one needs, and the same
+   * for an address, which may host several.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rateLimitRequestsPerMinute = 600;
+
+  /**
+   * MESHID_RATE_LIMIT_CLIENT_AUTH_FAILURES: failed client authentications per 15 minutes per
+   * address, after which the address is refused (even with the right secret) until its oldest
+   * failure is 15 minutes old. A configured relying party never fails; a guesser does.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  rateLimitClientAuthFailures = 10;
+
+  /**
+   * MESHID_RATE_LIMIT_REGISTRATIONS_PER_HOUR: POST /register (dynamic client registration) per
+   * address and per initial access token. Each one appends a client to the log for good.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  rateLimitRegistrationsPerHour = 20;
+
   /** MESHID_LOG_LEVEL: the most detailed level logged. */
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'log';
@@ -254,5 +286,8 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   retentionAuditDays: 'an integer number of days from 1 to 36500',
   logSealEvents: 'an integer number of events from 1 to 10000',
   logSealIntervalSeconds: 'an integer number of seconds from 1 to 3600',
+  rateLimitRequestsPerMinute: 'a positive integer number of requests per minute, at most 1000000',
+  rateLimitClientAuthFailures: 'a positive integer number of failures per 15 minutes, at most 10000',
+  rateLimitRegistrationsPerHour: 'a positive integer number of registrations per hour, at most 100000',
   logLevel: `one of ${LOG_LEVELS.join(', ')}`,
 };

@@ -91,10 +91,15 @@ describe('BrowserSessions', () => {
     }
   });
 
-  it('marks the cookie Secure on an https issuer', async () => {
+  it('names the cookie __Host- and marks it Secure on an https issuer, and reads only that name there', async () => {
     const h = harness('https://idp.example');
     await h.signIn('alice');
-    expect(h.set[0]).toMatch(/; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    expect(h.set[0]).toMatch(/^__Host-meshid_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    const value = h.set[0]!.split(';')[0]!.slice('__Host-meshid_session='.length);
+    h.setCookie(`__Host-meshid_session=${value}`);
+    expect(await h.sessions.current(h.request())).not.toBeNull();
+    h.setCookie(`meshid_session=${value}`);
+    expect(await h.sessions.current(h.request())).toBeNull();
   });
 
   it('binds form tokens to the session', async () => {

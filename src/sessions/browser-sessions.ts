@@ -50,7 +50,7 @@ export class BrowserSessions {
    * nothing: it is not secret, ID tokens carry it as `sid`.
    */
   async current(request: Pick<FastifyRequest, 'headers'>): Promise<CurrentSession | null> {
-    const cookie = readSessionCookie(request);
+    const cookie = readSessionCookie(request, this.secureCookie);
     if (cookie === null) return null;
     const state = await this.lookup.state(cookie.sessionId);
     if (!isLive(state) || !this.hasher.matches(cookie.secret, state.started.secretDigest)) return null;

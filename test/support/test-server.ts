@@ -45,6 +45,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     MESHID_DATA_DIR: dataDir,
     MESHID_LOG_LEVEL: 'error',
     MESHID_LOG_SEAL_INTERVAL_SECONDS: '3600',
+    // Every suite calls from 127.0.0.1: the abuse limits are lifted but for the suites about them
+    // (test/rate-limits.e2e-spec.ts sets its own).
+    MESHID_RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    MESHID_RATE_LIMIT_CLIENT_AUTH_FAILURES: '10000',
+    MESHID_RATE_LIMIT_REGISTRATIONS_PER_HOUR: '100000',
     ...env,
   };
   const server = await startServer(loadConfig({ env: settings, cwd: dataDir }));

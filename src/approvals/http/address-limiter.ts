@@ -1,3 +1,5 @@
+import { SlidingWindow } from '../../common/rate-limit/sliding-window.js';
+
 /** How many attempts one address gets per window, and how many addresses are tracked at most. */
 export interface LimiterBudget {
   attempts: number;
@@ -5,48 +7,29 @@ export interface LimiterBudget {
   maxAddresses: number;
 }
 
-interface Window {
-  startedAt: number;
-  used: number;
-}
-
 /**
- * A fixed-window counter per client address, in memory (each replica counts on its own, which
- * multiplies the budget by the number of replicas and changes nothing about its order of
- * magnitude). When full, the oldest window is forgotten first.
+ * Attempts per client address in a sliding window (the shared SlidingWindow counter), in memory:
+ * each replica counts on its own, which multiplies the budget by the number of replicas and
+ * changes nothing about its order of magnitude. When full, the address counted least recently is
+ * forgotten first.
  */
 export class AddressLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly window: SlidingWindow;
 
   constructor(
-    private readonly budget: LimiterBudget,
+    budget: LimiterBudget,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.window = new SlidingWindow({ limit: budget.attempts, windowMs: budget.windowMs, maxKeys: budget.maxAddresses });
+  }
 
   /** Seconds until `address` may try again, or 0 if it may now. */
   retryAfter(address: string): number {
-    const window = this.current(address);
-    if (window === undefined || window.used < this.budget.attempts) return 0;
-    return Math.max(1, Math.ceil((window.startedAt + this.budget.windowMs - this.now()) / 1000));
+    return this.window.retryAfterSeconds(address, this.now());
   }
 
   /** Counts one attempt of `address`. */
   spend(address: string): void {
-    let window = this.current(address);
-    if (window === undefined) {
-      if (this.windows.size >= this.budget.maxAddresses) this.windows.delete(this.windows.keys().next().value!);
-      window = { startedAt: this.now(), used: 0 };
-      this.windows.set(address, window);
-    }
-    window.used++;
-  }
-
-  private current(address: string): Window | undefined {
-    const window = this.windows.get(address);
-    if (window !== undefined && this.now() - window.startedAt >= this.budget.windowMs) {
-      this.windows.delete(address);
-      return undefined;
-    }
-    return window;
+    this.window.record(address, this.now());
   }
 }

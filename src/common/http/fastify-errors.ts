@@ -31,6 +31,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
     'Content-Type: application/json',
     'Cache-Control: no-store',
     'Pragma: no-cache',
+    'X-Content-Type-Options: nosniff',
     'Connection: close',
     `Content-Length: ${Buffer.byteLength(body)}`,
   ];
