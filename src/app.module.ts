@@ -17,6 +17,7 @@ import type { ServerSecrets } from './config/data-directory.js';
 import type { MeshidConfig } from './config/meshid-config.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -30,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
-      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule, AccountsModule, AccountsHttpModule, ApprovalsModule, AdminModule],
+      imports: [ConfigModule.forRoot(config, secrets), CryptoModule, CqrsModule.forRoot(), StorageModule.forRoot(storage), MetricsModule, HealthModule, AuditModule, AuthorizationModule, ClientsModule, KeysModule, TokensModule, PolicyModule, SessionsModule, AuthorizationHttpModule, DiscoveryModule, RegistrationModule, AccountsModule, AccountsHttpModule, ApprovalsModule, AdminModule],
     };
   }
 }

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { ServerOptions } from 'node:https';
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { serveOpenApi } from './admin/http/openapi.js';
@@ -16,7 +15,15 @@ import { installPublicCors } from './common/http/public-cors.js';
 import { ConfigError } from './config/config-error.js';
 import { prepareDataDirectory } from './config/data-directory.js';
 import type { LoadedConfig } from './config/load-config.js';
-import { LOG_LEVELS } from './config/meshid-config.js';
+import type { LogDestination } from './logging/log-destination.js';
+import { PinoNestLogger } from './logging/pino-nest-logger.js';
+import { requestIdFor } from './logging/request-id.js';
+import { installRequestIdHeader, RequestLogController } from './logging/request-logging.js';
+import { createRootLogger } from './logging/root-logger.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
+import { installHttpMetrics } from './metrics/install-http-metrics.js';
+import { ConnectionDraining } from './shutdown/connection-draining.js';
+import { exitOnSignals } from './shutdown/exit-on-signals.js';
 import { EMBEDDED_DATABASE_FILE } from './storage/event-store.factory.js';
 import { installFunnelGate } from './policy/funnel-gate.js';
 import { LocalApiClient } from './policy/tailscale/localapi-client.js';
@@ -31,11 +38,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Exit on SIGINT/SIGTERM after a graceful shutdown (`meshid serve`). */
+  handleSignals?: boolean;
+  /** Where log lines go; standard output by default (tests read them back). */
+  logDestination?: LogDestination;
+}
+
 /** Prepares the data directory, starts meshid and returns once it listens. */
-export async function startServer(loaded: LoadedConfig, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(loaded: LoadedConfig, options: StartOptions = {}): Promise<RunningServer> {
   const { config } = loaded;
-  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as LogLevel[];
-  const logger = new ConsoleLogger('meshid', { logLevels: levels });
+  // One pino logger for Nest's lines and Fastify's request lines: JSON (or text), no secrets.
+  const rootLogger = createRootLogger({ level: config.logLevel, format: config.logFormat, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = new PinoNestLogger(rootLogger);
   const dataDirectory = prepareDataDirectory(config.dataDir);
   for (const warning of [...loaded.warnings, ...dataDirectory.warnings]) logger.warn(warning);
 
@@ -50,7 +65,20 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
     storage.readModels.close();
     throw error;
   }
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false, frameworkErrors, clientErrorHandler, ...(https ? { https } : {}) });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    frameworkErrors,
+    clientErrorHandler,
+    loggerInstance: rootLogger,
+    logController: new RequestLogController(),
+    genReqId: requestIdFor,
+    forceCloseConnections: 'idle',
+    ...(https ? { https } : {}),
+  });
+  const draining = new ConnectionDraining(adapter.getInstance().server);
+  installRequestIdHeader(adapter.getInstance());
+  draining.install(adapter.getInstance());
   installBodyLimits(adapter.getInstance());
   installSecurityHeaders(adapter.getInstance());
   refuseEncodedBodies(adapter.getInstance());
@@ -71,7 +99,13 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
   }
   installEndpointRateLimits(adapter.getInstance(), config, app.get(Clock, { strict: false }), new TrustedProxies(config));
   serveOpenApi(app, config.issuer);
-  if (options.handleSignals) exitOnSignals(app, logger);
+  // Before listen: Fastify binds root hooks to the routes when it becomes ready.
+  installHttpMetrics(adapter.getInstance(), app.get(HttpMetrics));
+  const shutDown = async () => {
+    await draining.drain();
+    await app.close();
+  };
+  if (options.handleSignals) exitOnSignals(shutDown, logger, config.shutdownTimeoutSeconds);
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -96,7 +130,7 @@ export async function startServer(loaded: LoadedConfig, options: { handleSignals
     );
   }
   logger.log(`health: GET ${url}/healthz (alive), GET ${url}/readyz (store reachable, read models current)`);
-  return { app, url, close: () => app.close() };
+  return { app, url, close: shutDown };
 }
 
 /**
@@ -116,24 +150,4 @@ async function httpsOptions(config: LoadedConfig['config']): Promise<ServerOptio
     throw new ConfigError([`tls (MESHID_TLS=tailscale): ${(error as Error).message}`]);
   }
   return { key: first.keyPem, cert: first.certificatePem, SNICallback: (_servername, done) => done(null, certificates.secureContext()) };
-}
-
-/**
- * SIGINT/SIGTERM close the app: Fastify stops accepting and drains requests in flight, then the
- * storage lifecycle stops projections at a checkpoint and closes the store. A clean shutdown exits
- * 0 (Nest's own hooks re-raise the signal instead, which reads as a crash to supervisors).
- */
-function exitOnSignals(app: NestFastifyApplication, logger: ConsoleLogger): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.log(`${signal}: shutting down`);
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${(error as Error).message}`);
-          process.exit(1);
-        },
-      );
-    });
-  }
 }

@@ -15,6 +15,7 @@ import { AccountSignIn } from '../src/accounts/sign-in/account-sign-in.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { ProjectionsService } from '../src/storage/projections.service.js';
+import { logMessages } from './support/log-lines.js';
 import { freePort } from './support/test-server.js';
 
 // Local accounts on two meshid servers sharing one data directory (as two processes would: each
@@ -64,9 +65,9 @@ afterAll(async () => {
 
 describe('local accounts across two servers on one data directory', () => {
   it('the first start prints a one-time link that creates the first administrator', async () => {
-    const line = printed.join('').split('\n').find((l) => l.includes('first run: create the first administrator at'));
+    const line = logMessages(printed.join('')).find((l) => l.includes('first run: create the first administrator at'));
     expect(line).toBeDefined();
-    const url = new URL(/(http\S+)/.exec(line!.replace(/\u001b\[[0-9;]*m/g, ''))![1]!);
+    const url = new URL(/(http\S+)$/.exec(line!)![1]!);
     expect(url.origin + url.pathname).toBe(`${issuer}/setup`);
     const created = await bus(servers[0]!).execute(new CompleteBootstrapCommand(url.searchParams.get('token')!, { login: 'root', name: 'Root' }, { password: 'correct horse battery' }, context));
     await servers[0]!.app.get(ProjectionsService).waitFor(created.position, 5000);

@@ -8,6 +8,7 @@ import { CreateAccountCommand } from '../src/accounts/commands/create-account.co
 import { SetPasswordCommand } from '../src/accounts/commands/set-password.command.js';
 import { ProjectionsService } from '../src/storage/projections.service.js';
 import { launchChromium } from './support/chromium.js';
+import { logMessages } from './support/log-lines.js';
 import { freePort, startTestServer, type TestServer } from './support/test-server.js';
 
 // The sign-in pages in a real browser (headless Chromium) with a virtual WebAuthn authenticator
@@ -40,7 +41,9 @@ async function startCapturingBootstrapLink(env: Record<string, string>): Promise
   }) as typeof process.stdout.write;
   try {
     const server = await startTestServer(env);
-    const match = /first run: create the first administrator at (\S+)/.exec(printed.replace(/\u001b\[[0-9;]*m/g, ''));
+    const match = logMessages(printed)
+      .map((message) => /^first run: create the first administrator at (\S+)$/.exec(message))
+      .find((found) => found !== null);
     if (!match) throw new Error(`no bootstrap link was printed:\n${printed}`);
     // The link is read; from now on only what goes wrong is worth printing.
     server.server.app.useLogger(['error', 'warn']);

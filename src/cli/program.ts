@@ -11,6 +11,7 @@ import { registerClientCommands } from '../clients/cli/clients.cli.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import { EXPECTED_FORM, MeshidConfig } from '../config/meshid-config.js';
+import { printableConfig } from '../config/secret-settings.js';
 import { registerKeyCommands } from '../keys/cli/keys.cli.js';
 import { registerInitialTokenCommands } from '../registration/cli/initial-tokens.cli.js';
 import { startServer } from '../server.js';
@@ -75,7 +76,8 @@ export function buildProgram(): Command {
   withConfigFlags(program.command('config').description('check the configuration and print it (secrets are never printed)'))
     .option('--json', 'print machine-readable JSON')
     .action((flags: ConfigFlags & { json?: boolean }) => {
-      const { config, file, warnings } = load(flags);
+      const { config: loaded, file, warnings } = load(flags);
+      const config = printableConfig(loaded);
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ file: file ?? null, config }, null, 2)}\n`);

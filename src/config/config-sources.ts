@@ -61,6 +61,9 @@ export const ENVIRONMENT: ReadonlyArray<{ key: ConfigKey; names: readonly string
   { key: 'rateLimitClientAuthFailures', names: ['MESHID_RATE_LIMIT_CLIENT_AUTH_FAILURES'], parse: integer },
   { key: 'rateLimitRegistrationsPerHour', names: ['MESHID_RATE_LIMIT_REGISTRATIONS_PER_HOUR'], parse: integer },
   { key: 'logLevel', names: ['MESHID_LOG_LEVEL', 'TSIDP_LOG'], parse: logLevel },
+  { key: 'logFormat', names: ['MESHID_LOG_FORMAT'], parse: (raw) => raw.trim().toLowerCase() },
+  { key: 'metricsToken', names: ['MESHID_METRICS_TOKEN'], parse: text },
+  { key: 'shutdownTimeoutSeconds', names: ['MESHID_SHUTDOWN_TIMEOUT_SECONDS'], parse: integer },
 ];
 
 const LIST_KEYS = new Set<ConfigKey>(['identity', 'trustedProxies', 'webfingerAccounts', 'webfingerDomains', 'clientIdMetadataPrivateHosts']);

@@ -15,6 +15,7 @@ import {
   unknownEnvironmentNames,
 } from './config-sources.js';
 import { EXPECTED_FORM, MeshidConfig } from './meshid-config.js';
+import { shownValue } from './secret-settings.js';
 
 export interface ConfigInput {
   env: NodeJS.ProcessEnv;
@@ -54,7 +55,7 @@ export function loadConfig(input: ConfigInput): LoadedConfig {
 
   const problems = validateSync(config, { forbidUnknownValues: true }).map((error) => {
     const key = error.property as ConfigKey;
-    return `${describeOrigin(key, origin(key))} = ${JSON.stringify(error.value)}: expected ${EXPECTED_FORM[key]}`;
+    return `${describeOrigin(key, origin(key))} = ${JSON.stringify(shownValue(key, error.value))}: expected ${EXPECTED_FORM[key]}`;
   });
   if (config.devIdentity !== undefined && !LOOPBACK_HOSTS.has(config.host)) {
     problems.push(

@@ -16,6 +16,7 @@ import { IsAddressList, IsCidrList, IsDevIdentity, IsHostNameList, IsIssuerUrl }
 export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
 export const IDENTITY_RESOLVERS = ['tailscale', 'proxy-headers', 'account', 'dev'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export const LOG_FORMATS = ['json', 'text'] as const;
 export const TAGGED_NODE_MODES = ['refuse', 'machine'] as const;
 export const TLS_MODES = ['off', 'tailscale'] as const;
 
@@ -251,6 +252,29 @@ export class MeshidConfig {
   /** MESHID_LOG_LEVEL: the most detailed level logged. */
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'log';
+
+  /** MESHID_LOG_FORMAT: `json`, one JSON object a line (for log collectors), or `text` for people. */
+  @IsIn(LOG_FORMATS)
+  logFormat: (typeof LOG_FORMATS)[number] = 'json';
+
+  /**
+   * MESHID_METRICS_TOKEN: when set, GET /metrics wants `Authorization: Bearer <this>`; unset, it
+   * is open to every caller that does not come through Funnel (which never reaches it). A secret:
+   * never printed, not even in a configuration error. Long enough not to be guessed.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{32,512}$/)
+  metricsToken?: string;
+
+  /**
+   * MESHID_SHUTDOWN_TIMEOUT_SECONDS: on SIGTERM, how long requests in flight may take to finish
+   * (and projections to stop) before the process gives up on them and exits 1.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  shutdownTimeoutSeconds = 10;
 }
 
 /** What each key accepts, in words: the second half of every configuration error. */
@@ -290,4 +314,7 @@ export const EXPECTED_FORM: Record<keyof MeshidConfig, string> = {
   rateLimitClientAuthFailures: 'a positive integer number of failures per 15 minutes, at most 10000',
   rateLimitRegistrationsPerHour: 'a positive integer number of registrations per hour, at most 100000',
   logLevel: `one of ${LOG_LEVELS.join(', ')}`,
+  logFormat: `one of ${LOG_FORMATS.join(', ')}`,
+  metricsToken: 'at least 32 printable characters without spaces (a random token, e.g. openssl rand -hex 32)',
+  shutdownTimeoutSeconds: 'an integer number of seconds from 1 to 300',
 };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '#event-store';
+import { EVENT_STORE, type EventStore, formatPosition } from '#event-store';
 import type { ReadModelDatabase } from '#projections';
 import { ProjectionsService } from './projections.service.js';
 import { READ_MODEL_DATABASE } from './storage.tokens.js';
@@ -20,8 +20,21 @@ export class StorageLifecycle implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.projections.stop();
+    const checkpoints = this.checkpoints();
     await this.store.close();
     this.readModels.close();
-    this.logger.log('projections stopped at their checkpoints; event store and read models closed');
+    this.logger.log(`projections stopped at their checkpoints (${checkpoints || 'no projections'}); event store and read models closed`);
+  }
+
+  /** Where each projection stopped, as committed with its rows: where it resumes at the next start. */
+  private checkpoints(): string {
+    try {
+      return this.projections
+        .status()
+        .map((status) => `${status.name} ${status.checkpoint === null ? 'none' : formatPosition(status.checkpoint)}`)
+        .join(', ');
+    } catch {
+      return ''; // never started (the application failed before bootstrap)
+    }
   }
 }

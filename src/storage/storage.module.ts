@@ -1,6 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import { EventStoreMetrics } from '../metrics/event-store-metrics.js';
+import { TimedEventStore } from '../metrics/timed-event-store.js';
 import type { OpenStorage } from './open-storage.js';
 import { PersonalDataErasuresProjection } from './personal-data/personal-data-erasures.projection.js';
 import { PersonalDataKeys } from './personal-data/personal-data-keys.js';
@@ -21,7 +23,8 @@ export class StorageModule {
       module: StorageModule,
       imports: [DiscoveryModule],
       providers: [
-        { provide: RAW_EVENT_STORE, useValue: storage.store },
+        // Timed (meshid_event_store_operation_duration_seconds) at this one place, under everything.
+        { provide: RAW_EVENT_STORE, useFactory: (metrics: EventStoreMetrics) => new TimedEventStore(storage.store, metrics), inject: [EventStoreMetrics] },
         PersonalDataKeys,
         {
           provide: EVENT_STORE,

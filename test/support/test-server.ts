@@ -6,7 +6,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CreateClientCommand } from '../../src/clients/commands/create-client.command.js';
 import type { ClientMetadataInput } from '../../src/clients/domain/client-metadata.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.js';
 import { ProjectionsService } from '../../src/storage/projections.service.js';
 
 /** A free loopback port, so that the issuer URL can be known before the server starts. */
@@ -32,8 +32,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** meshid on a fresh data directory, issuer = its own URL; `env` adds or overrides settings. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * meshid on a fresh data directory, issuer = its own URL; `env` adds or overrides settings, and
+ * `options.logDestination` receives the log lines (with MESHID_LOG_LEVEL in `env` to hear them).
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: Pick<StartOptions, 'logDestination'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'meshid-e2e-'));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -52,7 +55,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     MESHID_RATE_LIMIT_REGISTRATIONS_PER_HOUR: '100000',
     ...env,
   };
-  const server = await startServer(loadConfig({ env: settings, cwd: dataDir }));
+  const server = await startServer(loadConfig({ env: settings, cwd: dataDir }), options);
   return {
     server,
     issuer,

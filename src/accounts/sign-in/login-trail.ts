@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type JsonObject } from '#event-store';
 import { auditStream } from '../../audit/domain/audit.events.js';
 import { Clock } from '../../common/clock.js';
 import { commandMetadata } from '../../common/event-sourcing/aggregate-stream.js';
+import { LoginMetrics } from '../../metrics/login-metrics.js';
 import { accountSubject } from '../domain/account.events.js';
 import { LOGIN_FAILED, LOGIN_SUCCEEDED, type LoginFailed, type LoginMethod, type LoginSucceeded } from './login-trail.events.js';
 
@@ -42,14 +43,17 @@ export class LoginTrail {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly clock: Clock,
+    @Optional() private readonly metrics: LoginMetrics = LoginMetrics.detached(),
   ) {}
 
   async succeeded(login: SucceededLogin): Promise<void> {
+    this.metrics.record(login.method, 'succeeded');
     const data: LoginSucceeded = { subject: login.subject, method: login.method, clientId: login.clientId ?? null };
     await this.record(LOGIN_SUCCEEDED, data, login.subject, login);
   }
 
   async failed(login: FailedLogin): Promise<void> {
+    this.metrics.record(login.method, login.reason === 'rate_limited' ? 'rate_limited' : 'failed');
     const now = this.clock.now();
     let window = this.windows.get(login.ip);
     if (window === undefined || now - window.startedAt >= WINDOW_MS) {

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { TOKEN_EXCHANGE_GRANT } from '../../clients/domain/client-metadata.js';
 import type { RegisteredClient } from '../../clients/read-model/client-directory.js';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { OAuthError } from '../../common/http/oauth-error.js';
@@ -11,6 +12,7 @@ import { readTokenExchangeRequest, TOKEN_TYPE } from '../http/token-exchange-req
 import { AccessTokenVerifier, type AccessTokenClaims } from './access-token-verifier.js';
 import { actorClaimFor, delegationDepth, MAX_DELEGATION_DEPTH } from './actor-claim.js';
 import { TokenMinter } from './token-minter.js';
+import { TokenMetrics } from '../../metrics/token-metrics.js';
 
 /** RFC 8693 §2.2.1. */
 export interface TokenExchangeResponse {
@@ -38,6 +40,7 @@ export class TokenExchange {
     private readonly verifier: AccessTokenVerifier,
     private readonly minter: TokenMinter,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
+    @Optional() private readonly metrics: TokenMetrics = TokenMetrics.detached(),
   ) {}
 
   async exchange(client: RegisteredClient, form: FormParameters, context: CommandContext): Promise<TokenExchangeResponse> {
@@ -78,7 +81,7 @@ export class TokenExchange {
       expiresAt,
       ...(act !== undefined ? { actor: act } : {}),
     });
-    return { access_token: token, issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: expiresAt - now, scope: scope.join(' ') };
+    return this.metrics.count(TOKEN_EXCHANGE_GRANT, { access_token: token, issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: expiresAt - now, scope: scope.join(' ') });
   }
 
   /** A meshid access token in force: it verifies, has not expired, its grant and client live on. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RedeemAuthorizationCodeCommand } from '../../authorization/commands/redeem-authorization-code.command.js';
 import { AuthorizationCodeRejectedError } from '../../authorization/domain/authorization-code.errors.js';
@@ -18,6 +18,7 @@ import type { FormParameters } from '../http/form-parameters.js';
 import { recordedClaims } from '../../policy/identity-snapshot.js';
 import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { PolicyService } from '../../policy/policy.service.js';
+import { TokenMetrics } from '../../metrics/token-metrics.js';
 import { issuesRefreshToken, refreshPolicyOf } from './refresh-policy.js';
 import { type TokenResponse, TokenResponseBuilder } from './token-response.js';
 
@@ -29,6 +30,7 @@ export class TokenGrants {
     private readonly responses: TokenResponseBuilder,
     private readonly policy: PolicyService,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
+    @Optional() private readonly metrics: TokenMetrics = TokenMetrics.detached(),
   ) {}
 
   /**
@@ -73,7 +75,7 @@ export class TokenGrants {
       if (error instanceof WrongExpectedVersionError) throw new OAuthError('invalid_grant', 'the authorization code has already been used');
       throw error;
     }
-    return this.responses.build(client, {
+    return this.metrics.count('authorization_code', this.responses.build(client, {
       grantId,
       subject: issued.subject,
       scope: issued.scope,
@@ -87,7 +89,7 @@ export class TokenGrants {
         sessionId: issued.sessionId ?? null,
       },
       refreshToken,
-    });
+    }));
   }
 
   /**
@@ -115,7 +117,7 @@ export class TokenGrants {
       throw error;
     }
     const { grant, identity } = rotated;
-    return this.responses.build(client, {
+    return this.metrics.count('refresh_token', this.responses.build(client, {
       grantId: grant.grantId,
       subject: grant.subject,
       scope: rotated.scope,
@@ -128,7 +130,7 @@ export class TokenGrants {
         sessionId: grant.sessionId ?? null,
       },
       refreshToken: rotated.refreshToken,
-    });
+    }));
   }
 
   /**
@@ -143,7 +145,7 @@ export class TokenGrants {
     const allowed = allowedScopes(client.metadata);
     const refused = requested.find((scope) => !allowed.includes(scope) || scope === 'openid' || scope === 'offline_access');
     if (refused !== undefined) throw new OAuthError('invalid_scope', `the scope ${refused} cannot be granted to this client`);
-    return this.responses.build(client, { grantId: newGrantId(), subject: client.clientId, scope: requested, resources: [], identity: null, refreshToken: null });
+    return this.metrics.count('client_credentials', this.responses.build(client, { grantId: newGrantId(), subject: client.clientId, scope: requested, resources: [], identity: null, refreshToken: null }));
   }
 }
 
