@@ -160,12 +160,15 @@ async function createMeshidClient(env: NodeJS.ProcessEnv, args: string[]): Promi
 }
 
 /**
- * The built meshid (`node bin/meshid.js serve`) on a fresh data directory in os.tmpdir(), with the
- * dev identity, and its two clients created with the CLI first: an ES256 login client and a
- * client_credentials client.
+ * The built meshid (`node bin/meshid.js serve`) with the dev identity, and its two clients created
+ * with the CLI first: an ES256 login client and a client_credentials client. On a fresh data
+ * directory in os.tmpdir(), removed at stop; or on `dataDir`, which the caller owns and keeps.
  */
-export async function startMeshid(nodeFlags: string[]): Promise<ServerUnderTest> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'meshid-bench-oidc-'));
+export async function startMeshid(nodeFlags: string[], options: { dataDir?: string } = {}): Promise<ServerUnderTest> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'meshid-bench-oidc-'));
+  const removeDataDir = () => {
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const env = {
@@ -187,8 +190,7 @@ export async function startMeshid(nodeFlags: string[]): Promise<ServerUnderTest>
     progress(`meshid: starting on ${issuer} (data in ${dataDir})`);
     const child = spawn(process.execPath, [...nodeFlags, MESHID_BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     const { tail } = watch('meshid', child);
-    const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
-    const server = handle('meshid', child, issuer, { ...login, redirectUri: REDIRECT_URI }, clientCredentials, cleanup);
+    const server = handle('meshid', child, issuer, { ...login, redirectUri: REDIRECT_URI }, clientCredentials, removeDataDir);
     try {
       await waitUntilReady('meshid', child, issuer, tail);
     } catch (error) {
@@ -197,7 +199,7 @@ export async function startMeshid(nodeFlags: string[]): Promise<ServerUnderTest>
     }
     return server;
   } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
     throw error;
   }
 }
