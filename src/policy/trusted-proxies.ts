@@ -69,6 +69,14 @@ export class TrustedProxies {
   }
 
   /**
+   * The address to record and to rate-limit by: `clientAddress`, or the TCP peer when a trusted
+   * proxy named none (never a header a caller could choose). The one way every module reads it.
+   */
+  callerIp(request: { raw: ResolverRequest; ip: string }): string {
+    return this.clientAddress(request.raw)?.ip ?? unmapIPv4(request.ip);
+  }
+
+  /**
    * Whether the request came in through Tailscale Funnel, from the internet: `tailscale serve`
    * sets Tailscale-Funnel-Request (and strips any client copy) for Funnel traffic. Believed from
    * a trusted proxy only.

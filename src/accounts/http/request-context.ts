@@ -18,7 +18,7 @@ export class RequestContext {
   constructor(private readonly proxies: TrustedProxies) {}
 
   ip(request: FastifyRequest): string {
-    return this.proxies.clientAddress(request.raw)?.ip ?? request.ip;
+    return this.proxies.callerIp(request);
   }
 
   attempt(request: FastifyRequest, correlationId: string, clientId?: string): SignInAttempt {

@@ -60,7 +60,7 @@ export class AdminAccess {
   }
 
   async authorize(request: FastifyRequest): Promise<AdminCaller> {
-    const ip = this.proxies.clientAddress(request.raw)?.ip ?? request.ip;
+    const ip = this.proxies.callerIp(request);
     const header = request.headers.authorization;
     if (header !== undefined) return this.byToken(request, header, ip);
     const identity = await this.browserIdentity(request, ip);
@@ -74,7 +74,7 @@ export class AdminAccess {
    * The person calling from a browser, if an administrator: the issuer's host, an identity, and
    * allow_admin_ui. For the admin page as for the API.
    */
-  async browserIdentity(request: FastifyRequest, ip = this.proxies.clientAddress(request.raw)?.ip ?? request.ip): Promise<Identity> {
+  async browserIdentity(request: FastifyRequest, ip = this.proxies.callerIp(request)): Promise<Identity> {
     if ((request.headers.host ?? '').toLowerCase() !== this.issuerHost) {
       throw await this.deny(request, ip, 'wrong_host', null, 'forbidden', `the admin interface answers only at the issuer's host, ${this.issuerHost}`);
     }

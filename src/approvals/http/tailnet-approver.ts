@@ -24,6 +24,6 @@ export class TailnetApprover {
 
   /** The client's address as TrustedProxies reads it (the forwarded hop behind a trusted proxy). */
   address(request: FastifyRequest): string {
-    return this.proxies.clientAddress(request.raw)?.ip ?? request.ip;
+    return this.proxies.callerIp(request);
   }
 }

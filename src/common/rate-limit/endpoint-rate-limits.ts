@@ -63,7 +63,7 @@ export function installEndpointRateLimits(fastify: FastifyInstance, settings: Ra
   fastify.addHook('onRequest', async (request, reply) => {
     const endpoint = ROUTES[`${request.method} ${request.routeOptions.url}`];
     if (endpoint === undefined) return;
-    const address = proxies.clientAddress(request.raw)?.ip ?? request.ip;
+    const address = proxies.callerIp(request);
     const now = clock.now();
     if (endpoint === 'register') {
       const keys = [`address:${address}`, ...initialAccessTokenKey(request)];
