@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { type EventStore, MemoryEventStore, type Position, type SubscribeAllOptions } from '#event-store';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { defaultMigrationsDir, openReadModelDatabase } from './read-model-database.js';
+import type { Projection } from './projection.js';
 import { RecordingProjection } from './testing/recording-projection.js';
 
 // What sharing one `$all` subscription among projections must keep: each projection's own
@@ -177,5 +181,27 @@ describe('projections sharing one subscription (LogFollower)', () => {
     await caughtUp;
     expect(seenWhileCatchingUp[0]).toBeLessThan(2000);
     expect(projection.applied).toBe(2000);
+  });
+
+  it('never applies an event twice when two processes feed the same read-model database', async () => {
+    const { store } = countingStore();
+    const dir = mkdtempSync(join(tmpdir(), 'meshid-shared-read-models-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // Two connections to one file, as two servers on one data directory have.
+    const connections = [0, 1].map(() => {
+      const readModel = openReadModelDatabase(join(dir, 'read-models.db'), { migrationsDir: defaultMigrationsDir() });
+      cleanups.push(() => readModel.close());
+      return readModel.db;
+    });
+    connections[0]!.exec('CREATE TABLE event_count (n INTEGER NOT NULL); INSERT INTO event_count VALUES (0)');
+    // A projection that is not idempotent: applying an event twice shows in the count.
+    const counter = (): Projection => ({ name: 'counter', tables: ['event_count'], apply: (_event, db) => void db.prepare('UPDATE event_count SET n = n + 1').run() });
+    const runners = connections.map((db) => runnerOf(store, db, [counter()]));
+    await Promise.all(runners.map((runner) => runner.start()));
+    let head: Position | null = null;
+    for (let i = 0; i < 20; i++) head = await append(store, `item-${i % 3}`, 1 + (i % 4));
+    // Each side reaches the head, whichever of the two committed an event.
+    await Promise.all(runners.map((runner) => runner.waitFor(head!, 2000)));
+    expect(connections[1]!.prepare('SELECT n FROM event_count').get()).toEqual({ n: 50 });
   });
 });

@@ -35,7 +35,10 @@ interface MemberCommit {
  * - when the transaction itself fails (SQLite rolled it back: disk full, I/O error) nothing of
  *   the batch is committed and every member stops as interrupted, not as failed on an event;
  * - state changes only on the event loop between awaits and every transaction is synchronous,
- *   so followers sharing one connection never interleave inside a transaction.
+ *   so followers sharing one connection never interleave inside a transaction;
+ * - another process may feed the same read models (two servers on one SQLite file): each batch
+ *   re-reads the members' checkpoints under the write lock and skips what is already committed,
+ *   so no event is applied twice, and a checkpoint another process committed counts here too.
  */
 export class LogFollower {
   private readonly members = new Map<string, Member>();
@@ -56,7 +59,10 @@ export class LogFollower {
   ) {
     if (tracks.length === 0) throw new ProjectionError('a log follower needs at least one projection');
     for (const track of tracks) this.members.set(track.name, { track, from: null });
-    this.commit = db.transaction((batch: SubscriptionBatch) => [...this.members.values()].map((member) => this.commitMember(member, batch)));
+    // IMMEDIATE: the write lock from the start, so that the checkpoints read inside are the ones
+    // this transaction builds on, whatever another process sharing the database commits.
+    const commit = db.transaction((batch: SubscriptionBatch) => [...this.members.values()].map((member) => this.commitMember(member, batch)));
+    this.commit = (batch) => commit.immediate(batch);
   }
 
   /** The subscription loop has not ended. */
@@ -163,9 +169,17 @@ export class LogFollower {
    * database must be derivable, and a failed projection rebuilds it on restart anyway.
    */
   private commitMember(member: Member, batch: SubscriptionBatch): MemberCommit {
-    const { track, from } = member;
+    const { track } = member;
     const { name, filter } = track.projection;
-    if (from !== null && comparePositions(batch.position!, from) <= 0) return { member, reached: null, last: null, failure: null };
+    const stored = this.checkpoints.get(name);
+    if (stored !== null && (member.from === null || comparePositions(stored, member.from) > 0)) member.from = stored;
+    const from = member.from;
+    if (from !== null && comparePositions(batch.position!, from) <= 0) {
+      // Committed already, by this follower's start or by another process: nothing to apply, but
+      // a checkpoint the other process moved on is reached here too (waitFor on this side).
+      const ahead = track.checkpoint === null || comparePositions(from, track.checkpoint) > 0;
+      return { member, reached: ahead ? from : null, last: null, failure: null };
+    }
     const events = batch.events.filter(
       (event) => (from === null || comparePositions(event.position, from) > 0) && matchesFilter(filter, event.stream, event.type),
     );
@@ -178,7 +192,7 @@ export class LogFollower {
       if (failure !== null) return { member, ...failure };
     }
     this.checkpoints.save(name, batch.position!);
-    member.from = null;
+    member.from = batch.position;
     return { member, reached: batch.position, last: events.at(-1) ?? null, failure: null };
   }
 
