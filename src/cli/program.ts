@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EventStoreError } from '#event-store';
+import { EventStoreError, EventStoreUnavailableError } from '#event-store';
 import { ProjectionError } from '#projections';
 import { registerAccountCommands } from '../accounts/cli/accounts.cli.js';
 import { parseBaseUrl } from '../admin/cli/arguments.js';
-import { EXIT_CODES_HELP, reportAdminError } from '../admin/cli/exit-codes.js';
+import { EXIT, EXIT_CODES_HELP, reportAdminError } from '../admin/cli/exit-codes.js';
 import { registerGrantCommands } from '../admin/cli/grants.cli.js';
 import { registerWhoamiCommand } from '../admin/cli/whoami.cli.js';
 import { registerAuditCommands } from '../audit/cli/audit.cli.js';
@@ -110,7 +110,8 @@ function isOperatorError(error: unknown): error is Error {
 }
 
 /**
- * Runs the command line: exit code 1 with the message on stderr for usage and operator errors;
+ * Runs the command line: exit code 1 with the message on stderr for usage and operator errors
+ * (5 when storage cannot be used: a read-only, full or corrupt file, a store out of reach);
  * a refused or failed admin call gets the exit code of its error code (EXIT_CODES_HELP).
  */
 export async function main(argv: string[]): Promise<void> {
@@ -120,6 +121,6 @@ export async function main(argv: string[]): Promise<void> {
     if (reportAdminError(error)) return;
     if (!isOperatorError(error)) throw error;
     process.stderr.write(`meshid: ${error.message}\n`);
-    process.exit(1);
+    process.exit(error instanceof EventStoreUnavailableError ? EXIT.unavailable : EXIT.usage);
   }
 }

@@ -2,23 +2,28 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { DiscoveryService } from '@nestjs/core';
 import { EVENT_STORE, type EventStore, type Position } from '#event-store';
 import { type Projection, ProjectionRunner, type ReadModelDatabase } from '#projections';
+import { ProjectionSupervisor } from './projection-supervisor.js';
+import { StorageHealth } from './storage-health.js';
 import { READ_MODEL_DATABASE, ReadModelProjection } from './storage.tokens.js';
 
 /**
  * Runs every projection registered with `@ReadModelProjection()`. The server starts serving while
  * projections catch up; `/readyz` says when they are live, and `waitFor` gives a command's caller
- * read-your-writes on the position its append returned.
+ * read-your-writes on the position its append returned. A projection stopped by a transient fault
+ * (store gone, disk full) is restarted from its checkpoint by the `ProjectionSupervisor`.
  */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Projections');
   private runner!: ProjectionRunner;
+  private supervisor: ProjectionSupervisor | null = null;
   private registered: readonly Projection[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DATABASE) private readonly readModels: ReadModelDatabase,
+    private readonly health: StorageHealth,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,6 +33,9 @@ export class ProjectionsService implements OnApplicationBootstrap {
     this.registered = projections;
     this.runner = new ProjectionRunner(this.store, this.readModels.db, projections);
     await this.runner.start({ waitForCatchUp: false });
+    this.supervisor = new ProjectionSupervisor(this.runner, this.logger, { reportFault: (error) => this.health.report(error) });
+    this.supervisor.start();
+    this.health.onRecovered(() => this.supervisor?.retrySoon());
     this.logger.log(`following the log with ${projections.map((p) => p.name).join(', ') || 'no projections'}`);
   }
 
@@ -64,6 +72,7 @@ export class ProjectionsService implements OnApplicationBootstrap {
   }
 
   stop(): Promise<void> {
+    this.supervisor?.stop();
     return this.runner?.stop() ?? Promise.resolve();
   }
 }

@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { EVENT_STORE, type EventStore, formatPosition } from '#event-store';
 import type { ReadModelDatabase } from '#projections';
 import { ProjectionsService } from './projections.service.js';
+import { StorageHealth } from './storage-health.js';
 import { READ_MODEL_DATABASE } from './storage.tokens.js';
 
 /**
- * Shuts storage down in the one safe order: projections stop at a committed checkpoint first,
+ * Shuts storage down in the one safe order: health probes stop, projections stop at a committed checkpoint,
  * then the store closes (ending any subscription left), then the read-model database.
  */
 @Injectable()
@@ -14,11 +15,14 @@ export class StorageLifecycle implements OnApplicationShutdown {
 
   constructor(
     private readonly projections: ProjectionsService,
+    private readonly health: StorageHealth,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DATABASE) private readonly readModels: ReadModelDatabase,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    // Closing is no fault: probes stop before the store goes.
+    this.health.stop();
     await this.projections.stop();
     const checkpoints = this.checkpoints();
     await this.store.close();

@@ -8,6 +8,7 @@ import { PersonalDataErasuresProjection } from './personal-data/personal-data-er
 import { PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { PersonalDataStore } from './personal-data/personal-data-store.js';
 import { ProjectionsService } from './projections.service.js';
+import { StorageHealth } from './storage-health.js';
 import { StorageLifecycle } from './storage-lifecycle.js';
 import { RAW_EVENT_STORE, READ_MODEL_DATABASE } from './storage.tokens.js';
 
@@ -34,9 +35,10 @@ export class StorageModule {
         PersonalDataErasuresProjection,
         { provide: READ_MODEL_DATABASE, useValue: storage.readModels },
         ProjectionsService,
+        StorageHealth,
         StorageLifecycle,
       ],
-      exports: [EVENT_STORE, RAW_EVENT_STORE, READ_MODEL_DATABASE, ProjectionsService, PersonalDataKeys],
+      exports: [EVENT_STORE, RAW_EVENT_STORE, READ_MODEL_DATABASE, ProjectionsService, PersonalDataKeys, StorageHealth],
     };
   }
 }

@@ -37,7 +37,7 @@ function database(): Database.Database {
   return readModel.db;
 }
 
-function runnerOf(store: EventStore, db: Database.Database, projections: RecordingProjection[]): ProjectionRunner {
+function runnerOf(store: EventStore, db: Database.Database, projections: Projection[]): ProjectionRunner {
   const runner = new ProjectionRunner(store, db, projections);
   cleanups.push(() => runner.stop());
   return runner;

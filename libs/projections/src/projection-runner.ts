@@ -132,6 +132,11 @@ export class ProjectionRunner {
     return { ready: catchingUp.length === 0 && failed.length === 0, catchingUp, failed };
   }
 
+  /** Why the projection stopped, as the error itself (a ProjectionFailedError names the event), or null. */
+  failure(name: string): ProjectionError | null {
+    return this.track(name).error;
+  }
+
   /**
    * Stops the projection, empties its tables and deletes its checkpoint in one transaction, then
    * replays the log into it; resolves once it has caught up again. Clears a previous failure.

@@ -11,6 +11,7 @@ import type { IdentityUnavailableError } from '../../policy/identity-resolver.js
 import { IssueAuthorizationCodeCommand } from '../commands/issue-authorization-code.command.js';
 import type { AuthorizeErrorCode } from './authorize-request.js';
 import { sendPage, sendRedirect } from '../../common/http/html/html-page.js';
+import { authorizationFailureCode } from '../../common/http/oauth-error.js';
 import { withQuery } from './request-parameters.js';
 
 /** What a code is issued for: the validated request, as /authorize or the consent form holds it. */
@@ -100,8 +101,9 @@ export class AuthorizationResponses {
       );
       sendRedirect(reply, withQuery(code.redirectUri, { code: issued.code, state: code.state, iss: this.config.issuer }));
     } catch (error) {
-      this.logger.error(`could not issue an authorization code (correlation ${context.correlationId}): ${(error as Error).message}`);
-      this.redirectError(reply, code.redirectUri, 'server_error', 'the authorization code could not be issued', code.state);
+      const failure = authorizationFailureCode(error);
+      if (failure === 'server_error') this.logger.error(`could not issue an authorization code (correlation ${context.correlationId}): ${(error as Error).message}`);
+      this.redirectError(reply, code.redirectUri, failure, 'the authorization code could not be issued', code.state);
     }
   }
 }

@@ -11,6 +11,7 @@ import { validateAuthorizeRequest } from './authorize-request.js';
 import { sendConsentPage } from './consent-page.js';
 import { ConsentTokens } from './consent-token.js';
 import { sendPage, sendRedirect } from '../../common/http/html/html-page.js';
+import { authorizationFailureCode } from '../../common/http/oauth-error.js';
 import { queryOf, sendAccountChoice } from './account-choice.js';
 import { ConsentRecords } from '../consent-records.js';
 import { Clock } from '../../common/clock.js';
@@ -128,8 +129,9 @@ export class AuthorizeController {
           ? await this.sessionOf(request, identity.subject)
           : await this.sessions.establish(request, reply, identity.subject, valid.prompt.has('login'), context);
     } catch (error) {
-      this.logger.error(`could not establish a session (correlation ${context.correlationId}): ${(error as Error).message}`);
-      this.responses.redirectError(reply, valid.redirectUri, 'server_error', 'the sign-in session could not be recorded', valid.state);
+      const failure = authorizationFailureCode(error);
+      if (failure === 'server_error') this.logger.error(`could not establish a session (correlation ${context.correlationId}): ${(error as Error).message}`);
+      this.responses.redirectError(reply, valid.redirectUri, failure, 'the sign-in session could not be recorded', valid.state);
       return;
     }
 

@@ -1,8 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { type FieldProblem, HttpProblem } from './http-problem.js';
-import { OAuthError, type OAuthErrorCode } from './oauth-error.js';
+import { StorageHealth } from '../../storage/storage-health.js';
+import { asTemporarilyUnavailable, OAuthError, type OAuthErrorCode, TemporarilyUnavailableError } from './oauth-error.js';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
@@ -11,13 +12,19 @@ const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
  * whether the error is an `OAuthError` from a controller or arises before any controller runs
  * (a body that does not parse, an unsupported media type, a body over the limit, a forbidden
  * `__proto__` key, an unknown route). A known path asked with another method is 405 with `Allow`.
- * Anything unexpected is a logged 500 `server_error` that says nothing about its cause.
+ * Storage that cannot be used (read-only, full, corrupt, store gone: see `asTemporarilyUnavailable`)
+ * is a 503 `temporarily_unavailable` with `Retry-After`, reported to the storage health (which logs
+ * the fault once, not once per request). Anything else unexpected is a logged 500 `server_error`
+ * that says nothing about its cause.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly health?: StorageHealth,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -38,6 +45,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private describeOther(exception: unknown, request: FastifyRequest) {
+    const unavailable = exception instanceof OAuthError && !(exception instanceof TemporarilyUnavailableError) ? null : asTemporarilyUnavailable(exception);
+    if (unavailable !== null) {
+      this.health?.report(unavailable.cause);
+      return { status: unavailable.status, error: unavailable.error, description: unavailable.description, headers: unavailable.headers };
+    }
     if (exception instanceof OAuthError) {
       return { status: exception.status, error: exception.error, description: exception.description, headers: exception.headers };
     }
