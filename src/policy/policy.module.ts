@@ -5,6 +5,7 @@ import { PolicyService } from './policy.service.js';
 import { DevIdentityResolver } from './resolvers/dev-identity.resolver.js';
 import { ProxyHeadersIdentityResolver } from './resolvers/proxy-headers.resolver.js';
 import { TailscaleIdentityResolver } from './tailscale/tailscale-identity.resolver.js';
+import { CallerContext } from './caller-context.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 /**
@@ -13,7 +14,7 @@ import { TrustedProxies } from './trusted-proxies.js';
  * the capability rules).
  */
 @Module({
-  providers: [TrustedProxies, DevIdentityResolver, TailscaleIdentityResolver, ProxyHeadersIdentityResolver, IdentityService, CapabilityPolicy, PolicyService],
-  exports: [IdentityService, PolicyService, TrustedProxies],
+  providers: [TrustedProxies, CallerContext, DevIdentityResolver, TailscaleIdentityResolver, ProxyHeadersIdentityResolver, IdentityService, CapabilityPolicy, PolicyService],
+  exports: [IdentityService, PolicyService, TrustedProxies, CallerContext],
 })
 export class PolicyModule {}

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -57,7 +56,7 @@ export class AccountController {
       // recorded too. `second_factor_required` is only ever answered to a correct password.
       const current = params.get('current_password');
       if (current === undefined) return again('Enter your current password.');
-      const outcome = await this.signIn.password(account.login, current, undefined, this.context.attempt(request, randomUUID()));
+      const outcome = await this.signIn.password(account.login, current, undefined, this.context.attempt(request, String(request.id)));
       if (!outcome.ok && outcome.reason === 'rate_limited') return again(`Too many attempts. Wait ${minutesText(Math.max(1, Math.ceil(outcome.retryAfterSeconds ?? 60)))} and try again.`, 429);
       if (!outcome.ok && outcome.reason !== 'second_factor_required') return again('The current password is not right.', 403);
     }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formBody, readParameters } from '../../authorization/http/request-parameters.js';
@@ -68,7 +67,7 @@ export class LoginController {
       });
     if (login === undefined || password === undefined) return again(400, 'Enter your login and your password.');
 
-    const correlationId = randomUUID();
+    const correlationId = String(request.id);
     const outcome = await this.signIn.password(login, password, totp, this.context.attempt(request, correlationId, clientIdOf(returnTo)));
     if (outcome.ok) {
       await this.sessions.signIn(request, reply, outcome.account.subject, { method: outcome.method }, this.context.command(request, outcome.account.subject, correlationId));

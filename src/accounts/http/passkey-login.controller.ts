@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendJson } from '../../common/http/html/html-page.js';
@@ -52,7 +51,7 @@ export class PasskeyLoginController {
       return sendJson(reply, 400, { error: PASSKEY_FAILED });
     }
 
-    const correlationId = randomUUID();
+    const correlationId = String(request.id);
     const outcome = await this.signIn.passkey(body['response'], challengeToken, this.context.attempt(request, correlationId, clientIdOf(returnTo)));
     if (outcome.ok) {
       await this.sessions.signIn(request, reply, outcome.account.subject, { method: outcome.method }, this.context.command(request, outcome.account.subject, correlationId));

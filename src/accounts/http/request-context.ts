@@ -1,24 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
-import { TrustedProxies } from '../../policy/trusted-proxies.js';
+import { CallerContext } from '../../policy/caller-context.js';
 import type { SignInAttempt } from '../sign-in/sign-in-outcome.js';
-
 
 const MAX_USER_AGENT = 512;
 
 /**
- * Who is at the other end of a request, for rate limits and records: the client address as
- * TrustedProxies reads it (behind a trusted proxy, the X-Forwarded-For hop it appended, so that
- * everyone is not rate-limited as the proxy's one address).
+ * Who is at the other end of a sign-in request, for rate limits and records (CallerContext: the
+ * address TrustedProxies reads, the request's id as correlation id).
  */
 @Injectable()
 export class RequestContext {
-  constructor(private readonly proxies: TrustedProxies) {}
+  constructor(private readonly caller: CallerContext) {}
 
   ip(request: FastifyRequest): string {
-    return this.proxies.callerIp(request);
+    return this.caller.ip(request);
   }
 
   attempt(request: FastifyRequest, correlationId: string, clientId?: string): SignInAttempt {
@@ -31,7 +28,7 @@ export class RequestContext {
     };
   }
 
-  command(request: FastifyRequest, actor: string, correlationId: string = randomUUID()): CommandContext {
-    return { actor, correlationId, ip: this.ip(request) };
+  command(request: FastifyRequest, actor: string, correlationId: string = String(request.id)): CommandContext {
+    return { ...this.caller.command(request, actor), correlationId };
   }
 }

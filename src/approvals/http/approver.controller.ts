@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -88,7 +87,7 @@ export class ApproverController {
     }
     const ip = this.network.address(request);
     try {
-      const outcome = await this.commands.execute(new AnswerApprovalCommand(approvalId, answer, approver, { actor: approver.subject, correlationId: randomUUID(), ip }));
+      const outcome = await this.commands.execute(new AnswerApprovalCommand(approvalId, answer, approver, { actor: approver.subject, correlationId: String(request.id), ip }));
       if (outcome === 'wrong_number') this.logger.warn(`approval refused: ${approver.login} picked a wrong number (from ${ip})`);
       answeredPage(reply, outcome, approver);
     } catch (error) {

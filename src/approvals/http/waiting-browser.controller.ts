@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -72,7 +71,7 @@ export class WaitingBrowserController {
     const requested = await this.commands.execute(
       new RequestApprovalCommand(
         { clientId: client.clientId, clientName: client.metadata.client_name, userAgent: typeof agent === 'string' ? agent : undefined, ip },
-        { actor: 'anonymous', correlationId: randomUUID(), ip },
+        { actor: 'anonymous', correlationId: String(request.id), ip },
       ),
     );
     const cookie: ApprovalCookie = { code: requested.code, secret: requested.browserSecret };
@@ -117,7 +116,7 @@ export class WaitingBrowserController {
       return sendWaitingPage(reply, 200, { ...waiting, approveUrl: `${this.config.issuer}/approve`, formToken: this.forms.continuation(approvalId), notYet: true });
     }
     const ip = this.network.address(request);
-    const context = { actor: 'anonymous', correlationId: randomUUID(), ip };
+    const context = { actor: 'anonymous', correlationId: String(request.id), ip };
     let redeemed;
     try {
       redeemed = await this.commands.execute(new RedeemApprovalCommand(approvalId, cookie.secret, clientId, context));

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientLookup } from '../../clients/client-lookup.js';
@@ -16,6 +15,7 @@ import { queryOf, sendAccountChoice } from './account-choice.js';
 import { ConsentRecords } from '../consent-records.js';
 import { Clock } from '../../common/clock.js';
 import { signInPath } from '../../sessions/http/return-to.js';
+import { CallerContext } from '../../policy/caller-context.js';
 import { formBody, readParameters } from './request-parameters.js';
 
 /** Where the consent page posts its answer (ConsentController). */
@@ -40,6 +40,7 @@ export class AuthorizeController {
     private readonly responses: AuthorizationResponses,
     private readonly consentRecords: ConsentRecords,
     private readonly clock: Clock,
+    private readonly caller: CallerContext,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -121,7 +122,7 @@ export class AuthorizeController {
     // A network identity is authenticated by this request, which satisfies prompt=login and any
     // max_age; prompt=login then only insists on a new session rather than the cookie's. A
     // session's own sign-in keeps its session.
-    const context = { actor: identity.subject, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) };
+    const context = this.caller.command(request, identity.subject);
     let sessionId: string;
     try {
       sessionId =

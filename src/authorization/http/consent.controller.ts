@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Logger, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { GiveConsentCommand } from '../commands/give-consent.command.js';
@@ -12,6 +11,7 @@ import { isRegisteredRedirectUri } from '../domain/redirect-uri-match.js';
 import { AuthorizationResponses } from './authorization-responses.js';
 import { ConsentTokens } from './consent-token.js';
 import { sendPage } from '../../common/http/html/html-page.js';
+import { CallerContext } from '../../policy/caller-context.js';
 import { formBody, readParameters } from './request-parameters.js';
 
 /**
@@ -30,6 +30,7 @@ export class ConsentController {
     private readonly consents: ConsentTokens,
     private readonly responses: AuthorizationResponses,
     private readonly commands: CommandBus,
+    private readonly caller: CallerContext,
   ) {}
 
   private readonly logger = new Logger('Consent');
@@ -71,7 +72,7 @@ export class ConsentController {
     }
     const allowed = new Set(allowedScopes(client.metadata));
     const scope = consent.scope.filter((s) => allowed.has(s));
-    const context = { actor: identity.subject, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) };
+    const context = this.caller.command(request, identity.subject);
     try {
       await this.commands.execute(new GiveConsentCommand(identity.subject, client.clientId, scope, context));
     } catch (error) {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientLookup } from '../../clients/client-lookup.js';
@@ -11,6 +10,7 @@ import { KeyRing } from '../../keys/read-model/key-ring.js';
 import { BrowserSessions, type CurrentSession } from '../../sessions/browser-sessions.js';
 import { isSessionId } from '../../sessions/domain/session-id.js';
 import { SessionLogout } from '../../sessions/session-logout.js';
+import { CallerContext } from '../../policy/caller-context.js';
 import { formBody, type RequestParameters, readParameters, withQuery } from './request-parameters.js';
 
 /** The parameters a confirmation form carries back to /end-session unchanged. */
@@ -39,6 +39,7 @@ export class EndSessionController {
     private readonly config: MeshidConfig,
     private readonly sessions: BrowserSessions,
     private readonly logout: SessionLogout,
+    private readonly caller: CallerContext,
   ) {}
 
   @Get('end-session')
@@ -91,7 +92,7 @@ export class EndSessionController {
           : 'There is no meshid sign-in session to end in this browser. You may close this window.',
       ]);
     };
-    const context = (actor: string) => ({ actor, correlationId: randomUUID(), ...(request.socket.remoteAddress ? { ip: request.socket.remoteAddress } : {}) });
+    const context = (actor: string) => this.caller.command(request, actor);
     const sid = hinted?.['sid'];
     const sub = typeof hinted?.['sub'] === 'string' ? hinted['sub'] : undefined;
     if (isSessionId(sid)) return finish(await this.logout.end(sid, context(sub ?? 'unknown')));

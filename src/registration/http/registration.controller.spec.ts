@@ -18,6 +18,8 @@ import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import type { IdentityService } from '../../policy/identity.service.js';
 import type { PolicyService } from '../../policy/policy.service.js';
 import type { ProjectionsService } from '../../storage/projections.service.js';
+import { CallerContext } from '../../policy/caller-context.js';
+import { TrustedProxies } from '../../policy/trusted-proxies.js';
 import { IssueInitialAccessTokenCommand } from '../commands/issue-initial-access-token.command.js';
 import { IssueInitialAccessTokenHandler } from '../commands/issue-initial-access-token.handler.js';
 import { RegisterClientCommand } from '../commands/register-client.command.js';
@@ -70,12 +72,13 @@ function setup({ identity = alice, allowDcr = true, waitFails = false }: Options
   const policy = { mayRegisterClients: () => allowDcr } as unknown as PolicyService;
   const projections = { waitFor: async () => (waitFails ? Promise.reject(new Error('timed out')) : undefined) } as unknown as ProjectionsService;
   const config = { issuer: 'https://id.example/' } as MeshidConfig;
-  const controller = new RegistrationController(bus, identities, policy, new RegistrationAccess(store, hasher), projections, config);
+  const caller = new CallerContext(new TrustedProxies({ trustedProxies: [] }));
+  const controller = new RegistrationController(bus, identities, policy, new RegistrationAccess(store, hasher), projections, caller, config);
 
   const sent: Record<string, string>[] = [];
   const reply = { headers: (headers: Record<string, string>) => sent.push(headers) } as unknown as FastifyReply;
   const request = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-    ({ method, body, headers: { 'content-type': 'application/json', ...headers }, id: 'req-1', ip: '127.0.0.1', socket: { remoteAddress: '127.0.0.1' } }) as unknown as FastifyRequest;
+    ({ method, body, headers: { 'content-type': 'application/json', ...headers }, id: 'req-1', ip: '127.0.0.1', socket: { remoteAddress: '127.0.0.1' }, raw: { socket: { remoteAddress: '127.0.0.1', remotePort: 40000 }, headers: {} } }) as unknown as FastifyRequest;
   const register = (body: unknown, headers?: Record<string, string>) => controller.register(request('POST', body, headers), reply);
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const initialToken = async (maxUses = 1) => (await bus.execute(new IssueInitialAccessTokenCommand({ maxUses, lifetimeMs: 3_600_000 }, { actor: 'admin', correlationId: 'c' }))) as { token: string };

@@ -6,9 +6,9 @@ import { DeleteClientCommand } from '../../clients/commands/delete-client.comman
 import { UpdateClientCommand } from '../../clients/commands/update-client.command.js';
 import { AUTH_METHODS, DESCRIPTIVE_FIELDS, isConfidential, type TokenEndpointAuthMethod } from '../../clients/domain/client-metadata.js';
 import { ClientNotFoundError, InvalidClientMetadataError, StaleClientRevisionError } from '../../clients/domain/client.errors.js';
-import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { OAuthError } from '../../common/http/oauth-error.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
+import { CallerContext } from '../../policy/caller-context.js';
 import { IdentityUnavailableError } from '../../policy/identity-resolver.js';
 import { IdentityService } from '../../policy/identity.service.js';
 import { PolicyService } from '../../policy/policy.service.js';
@@ -41,6 +41,7 @@ export class RegistrationController {
     private readonly policy: PolicyService,
     private readonly access: RegistrationAccess,
     private readonly projections: ProjectionsService,
+    private readonly caller: CallerContext,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -51,7 +52,7 @@ export class RegistrationController {
     const body = jsonBody(request);
     let result;
     try {
-      result = await this.commands.execute(new RegisterClientCommand(body, authority, { correlationId: String(request.id), ip: request.ip }));
+      result = await this.commands.execute(new RegisterClientCommand(body, authority, { correlationId: String(request.id), ip: this.caller.ip(request) }));
     } catch (error) {
       if (error instanceof InvalidInitialAccessTokenError) throw invalidToken('the initial access token is invalid, expired, revoked or used up');
       if (error instanceof InvalidRegistrationRequestError) throw new OAuthError('invalid_request', error.message);
@@ -112,7 +113,7 @@ export class RegistrationController {
     if (!parsed.ok) throw parsed.error === 'invalid_request' ? new OAuthError('invalid_request', parsed.description) : metadataError(parsed.errors);
     // Every field is named, so that the update's merge cannot keep a descriptive field left out.
     const absent = Object.fromEntries(DESCRIPTIVE_FIELDS.map((field) => [field, undefined]));
-    const command = new UpdateClientCommand(clientId, { ...absent, ...parsed.metadata }, this.clientContext(request, clientId), managed.revision);
+    const command = new UpdateClientCommand(clientId, { ...absent, ...parsed.metadata }, this.caller.command(request, `client:${clientId}`), managed.revision);
     const result = await this.commands.execute(command).catch((error: unknown) => {
       throw this.managementError(error);
     });
@@ -126,7 +127,7 @@ export class RegistrationController {
   @HttpCode(204)
   async remove(@Param('clientId') clientId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const managed = await this.access.authorize(clientId, bearerToken(request));
-    const result = await this.commands.execute(new DeleteClientCommand(clientId, this.clientContext(request, clientId), managed.revision)).catch((error: unknown) => {
+    const result = await this.commands.execute(new DeleteClientCommand(clientId, this.caller.command(request, `client:${clientId}`), managed.revision)).catch((error: unknown) => {
       throw this.managementError(error);
     });
     await this.settle(result.position);
@@ -178,11 +179,6 @@ export class RegistrationController {
     if (error instanceof ClientNotFoundError) return invalidToken('the registration access token is not valid for this client');
     if (error instanceof StaleClientRevisionError) return new OAuthError('invalid_request', 'the registration was changed concurrently; read it again and retry', 409);
     return error;
-  }
-
-  /** The client manages its own registration: events name it as their actor. */
-  private clientContext(request: FastifyRequest, clientId: string): CommandContext {
-    return { actor: `client:${clientId}`, correlationId: String(request.id), ip: request.ip };
   }
 
   private clientUri(clientId: string): string {

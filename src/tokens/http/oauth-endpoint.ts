@@ -1,6 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import type { CommandContext } from '../../common/event-sourcing/aggregate-stream.js';
 import { asTemporarilyUnavailable, OAuthError } from '../../common/http/oauth-error.js';
 
 const logger = new Logger('OAuthEndpoints');
@@ -20,9 +18,4 @@ export async function asOAuthEndpoint<T>(work: () => Promise<T>): Promise<T> {
     logger.error(`unexpected failure: ${(error as Error).stack ?? String(error)}`);
     throw new OAuthError('server_error', 'the server could not complete the request', 500);
   }
-}
-
-/** The event metadata of a client's request. */
-export function clientContext(request: FastifyRequest, clientId: string): CommandContext {
-  return { actor: `client:${clientId}`, correlationId: String(request.id), ip: request.ip };
 }

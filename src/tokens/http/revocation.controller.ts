@@ -12,7 +12,8 @@ import { AccessTokenVerifier } from '../issuance/access-token-verifier.js';
 import { GrantLookup } from '../read-model/grant-lookup.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { NO_STORE, formParameters } from './form-parameters.js';
-import { asOAuthEndpoint, clientContext } from './oauth-endpoint.js';
+import { CallerContext } from '../../policy/caller-context.js';
+import { asOAuthEndpoint } from './oauth-endpoint.js';
 
 /** How long /revoke waits for its own revocation to reach this replica's read model. */
 const PROJECTION_WAIT_MS = 5000;
@@ -35,6 +36,7 @@ export class RevocationController {
     private readonly hasher: SecretHasher,
     private readonly commands: CommandBus,
     private readonly projections: ProjectionsService,
+    private readonly caller: CallerContext,
   ) {}
 
   @Post()
@@ -46,7 +48,7 @@ export class RevocationController {
       const token = form.get('token');
       if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
       const target = await this.grantOf(token, client);
-      if (target !== null) await this.revokeGrant(target, client, clientContext(request, client.clientId));
+      if (target !== null) await this.revokeGrant(target, client, this.caller.command(request, `client:${client.clientId}`));
       reply.headers(NO_STORE);
       return '';
     });

@@ -9,7 +9,8 @@ import { TokenGrants } from '../issuance/token-grants.service.js';
 import type { TokenResponse } from '../issuance/token-response.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { NO_STORE, formParameters } from './form-parameters.js';
-import { asOAuthEndpoint, clientContext } from './oauth-endpoint.js';
+import { CallerContext } from '../../policy/caller-context.js';
+import { asOAuthEndpoint } from './oauth-endpoint.js';
 
 /** The grants a public client may use; the others are for clients acting with their own credentials. */
 const PUBLIC_GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token'];
@@ -27,6 +28,7 @@ export class TokenController {
     private readonly authenticator: ClientAuthenticator,
     private readonly grants: TokenGrants,
     private readonly exchange: TokenExchange,
+    private readonly caller: CallerContext,
     @Inject(MeshidConfig) config: MeshidConfig,
   ) {
     this.supported = supportedGrantTypes(config);
@@ -47,7 +49,7 @@ export class TokenController {
       if (!client.metadata.grant_types.includes(grantType)) {
         throw new OAuthError('unauthorized_client', `the client is not registered for the ${grantType} grant`);
       }
-      const context = clientContext(request, client.clientId);
+      const context = this.caller.command(request, `client:${client.clientId}`);
       let response: TokenResponse | TokenExchangeResponse;
       switch (grantType) {
         case 'authorization_code':
