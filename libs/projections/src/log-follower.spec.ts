@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { type EventStore, MemoryEventStore, type Position, type SubscribeAllOptions } from '#event-store';
+import { type EventStore, formatPosition, MemoryEventStore, type Position, type RecordedEvent, type SubscribeAllOptions } from '#event-store';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { defaultMigrationsDir, openReadModelDatabase } from './read-model-database.js';
@@ -203,5 +203,47 @@ describe('projections sharing one subscription (LogFollower)', () => {
     // Each side reaches the head, whichever of the two committed an event.
     await Promise.all(runners.map((runner) => runner.waitFor(head!, 2000)));
     expect(connections[1]!.prepare('SELECT n FROM event_count').get()).toEqual({ n: 50 });
+  });
+
+  it('hands every event to each process\'s observe, whichever process applied it, and loads with the checkpoint', async () => {
+    const { store } = countingStore();
+    const dir = mkdtempSync(join(tmpdir(), 'meshid-shared-observe-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const connections = [0, 1].map(() => {
+      const readModel = openReadModelDatabase(join(dir, 'read-models.db'), { migrationsDir: defaultMigrationsDir() });
+      cleanups.push(() => readModel.close());
+      return readModel.db;
+    });
+    connections[0]!.exec('CREATE TABLE seen_rows (position TEXT PRIMARY KEY)');
+    await append(store, 'item-0', 3);
+    // Process-local state (an in-memory index) kept by observe, rebuilt by load from the table.
+    const indexed = (): Projection & { index: Set<string>; loads: number } => {
+      const projection = {
+        name: 'indexed',
+        tables: ['seen_rows'],
+        index: new Set<string>(),
+        loads: 0,
+        apply: (event: RecordedEvent, db: Database.Database) => void db.prepare('INSERT INTO seen_rows VALUES (?)').run(formatPosition(event.position)),
+        load: (db: Database.Database) => {
+          projection.loads += 1;
+          projection.index = new Set((db.prepare('SELECT position FROM seen_rows').all() as { position: string }[]).map((row) => row.position));
+        },
+        observe: (event: RecordedEvent) => void projection.index.add(formatPosition(event.position)),
+      };
+      return projection;
+    };
+    const first = indexed();
+    await runnerOf(store, connections[0]!, [first]).start();
+    const second = indexed();
+    const secondRunner = runnerOf(store, connections[1]!, [second]);
+    await secondRunner.start();
+    expect(second.loads).toBe(1);
+    let head: Position | null = null;
+    for (let i = 0; i < 10; i++) head = await append(store, `item-${i % 3}`, 1 + (i % 2));
+    await secondRunner.waitFor(head!, 2000);
+    const rows = (connections[1]!.prepare('SELECT position FROM seen_rows ORDER BY position').all() as { position: string }[]).map((row) => row.position);
+    expect(rows).toHaveLength(18);
+    expect([...second.index].sort()).toEqual([...rows].sort());
+    expect([...first.index].sort()).toEqual([...rows].sort());
   });
 });

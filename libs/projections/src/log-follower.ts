@@ -9,6 +9,11 @@ import { batchMessages, type SubscriptionBatch } from './subscription-batches.js
 interface Member {
   track: ProjectionTrack;
   from: Position | null;
+  /**
+   * Where this process's own state (what `observe` keeps) stands: unlike `from`, it never jumps to
+   * a checkpoint another process committed, so every event reaches `observe` here too.
+   */
+  seen: Position | null;
 }
 
 /** What one batch did for one member. */
@@ -18,6 +23,8 @@ interface MemberCommit {
   reached: Position | null;
   last: RecordedEvent | null;
   failure: ProjectionFailedError | null;
+  /** The events to hand to `observe` once committed: those past `seen`, whoever applied them. */
+  observed: RecordedEvent[];
 }
 
 /**
@@ -58,7 +65,7 @@ export class LogFollower {
     private readonly onProgress: () => void,
   ) {
     if (tracks.length === 0) throw new ProjectionError('a log follower needs at least one projection');
-    for (const track of tracks) this.members.set(track.name, { track, from: null });
+    for (const track of tracks) this.members.set(track.name, { track, from: null, seen: null });
     // IMMEDIATE: the write lock from the start, so that the checkpoints read inside are the ones
     // this transaction builds on, whatever another process sharing the database commits.
     const commit = db.transaction((batch: SubscriptionBatch) => [...this.members.values()].map((member) => this.commitMember(member, batch)));
@@ -79,10 +86,16 @@ export class LogFollower {
   start(): Promise<void>[] {
     if (this.loop !== null) throw new ProjectionError('this log follower is already running');
     const caughtUp: Promise<void>[] = [];
-    for (const member of this.members.values()) {
-      member.from = this.checkpoints.get(member.track.name);
-      caughtUp.push(member.track.begin(member.from));
-    }
+    // One read transaction: each checkpoint and the state `load` rebuilds are one snapshot, even
+    // while another process sharing the database commits.
+    this.db.transaction(() => {
+      for (const member of this.members.values()) {
+        member.from = this.checkpoints.get(member.track.name);
+        member.seen = member.from;
+        member.track.projection.load?.(this.db);
+      }
+    })();
+    for (const member of this.members.values()) caughtUp.push(member.track.begin(member.from));
     this.loop = this.follow(this.controller.signal).finally(() => {
       for (const member of this.members.values()) this.drop(member, new ProjectionError(`projection "${member.track.name}" was stopped before it caught up`));
       this.loop = null;
@@ -144,8 +157,13 @@ export class LogFollower {
       this.interruptAll('the read-model transaction failed', error);
       return;
     }
-    for (const { member, reached, last, failure } of results) {
+    for (const { member, reached, last, failure, observed } of results) {
       const { track } = member;
+      const observeFailure = this.observe(member, observed);
+      if (observeFailure !== null) {
+        this.drop(member, observeFailure);
+        continue;
+      }
       // A reactor's commit counts for `waitFor` only once its reaction is done (see Projection.react).
       if (reached !== null && !(await this.react(member))) continue;
       if (reached !== null) track.checkpoint = reached;
@@ -169,8 +187,13 @@ export class LogFollower {
    * database must be derivable, and a failed projection rebuilds it on restart anyway.
    */
   private commitMember(member: Member, batch: SubscriptionBatch): MemberCommit {
-    const { track } = member;
+    const { track, seen } = member;
     const { name, filter } = track.projection;
+    // This process's own state follows every event past what it has seen, whoever applied it.
+    const observed = batch.events.filter(
+      (event) => (seen === null || comparePositions(event.position, seen) > 0) && matchesFilter(filter, event.stream, event.type),
+    );
+    if (seen === null || comparePositions(batch.position!, seen) > 0) member.seen = batch.position;
     const stored = this.checkpoints.get(name);
     if (stored !== null && (member.from === null || comparePositions(stored, member.from) > 0)) member.from = stored;
     const from = member.from;
@@ -178,7 +201,7 @@ export class LogFollower {
       // Committed already, by this follower's start or by another process: nothing to apply, but
       // a checkpoint the other process moved on is reached here too (waitFor on this side).
       const ahead = track.checkpoint === null || comparePositions(from, track.checkpoint) > 0;
-      return { member, reached: ahead ? from : null, last: null, failure: null };
+      return { member, reached: ahead ? from : null, last: null, failure: null, observed };
     }
     const events = batch.events.filter(
       (event) => (from === null || comparePositions(event.position, from) > 0) && matchesFilter(filter, event.stream, event.type),
@@ -189,15 +212,18 @@ export class LogFollower {
       // SQLite rolled the whole transaction back (disk full, ...): not an event's fault.
       if (!this.db.inTransaction) throw cause;
       const failure = this.applyOneByOne(track, events);
-      if (failure !== null) return { member, ...failure };
+      if (failure !== null) {
+        const failed = failure.failure!.position;
+        return { member, ...failure, observed: observed.filter((event) => comparePositions(event.position, failed) < 0) };
+      }
     }
     this.checkpoints.save(name, batch.position!);
     member.from = batch.position;
-    return { member, reached: batch.position, last: events.at(-1) ?? null, failure: null };
+    return { member, reached: batch.position, last: events.at(-1) ?? null, failure: null, observed };
   }
 
   /** After a failed `applyAll`: each event in its own savepoint, up to the one that fails (if it fails again). */
-  private applyOneByOne(track: ProjectionTrack, events: readonly RecordedEvent[]): Omit<MemberCommit, 'member'> | null {
+  private applyOneByOne(track: ProjectionTrack, events: readonly RecordedEvent[]): Omit<MemberCommit, 'member' | 'observed'> | null {
     let last: RecordedEvent | null = null;
     for (const event of events) {
       try {
@@ -208,6 +234,20 @@ export class LogFollower {
         return { reached: last?.position ?? null, last, failure: new ProjectionFailedError(track.name, event, cause) };
       }
       last = event;
+    }
+    return null;
+  }
+
+  /** Hands committed events to the member's `observe`; a throw stops it, as a failed apply would. */
+  private observe(member: Member, events: readonly RecordedEvent[]): ProjectionFailedError | null {
+    const { observe, name } = member.track.projection;
+    if (observe === undefined) return null;
+    for (const event of events) {
+      try {
+        observe.call(member.track.projection, event, this.db);
+      } catch (cause) {
+        return new ProjectionFailedError(name, event, cause);
+      }
     }
     return null;
   }

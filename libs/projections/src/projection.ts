@@ -31,4 +31,18 @@ export interface Projection {
    * next start.
    */
   react?(db: Database.Database): Promise<void>;
+  /**
+   * Optional: process-local state (an in-memory index, a cache) for an event whose rows are
+   * committed, called after the commit for every event the projection passes, in `$all` order,
+   * whether this process applied it or another process sharing the read-model database did
+   * (several meshid processes on one SQLite file write each event's rows once, whoever commits
+   * first). Reads through `db` see the committed rows. Keep such state here, not in `apply`.
+   */
+  observe?(event: RecordedEvent, db: Database.Database): void;
+  /**
+   * Optional: rebuilds the process-local state `observe` keeps from the committed tables. Called
+   * at start in the same read transaction as the checkpoint the projection resumes from, so that
+   * state and position are one snapshot even while another process commits.
+   */
+  load?(db: Database.Database): void;
 }

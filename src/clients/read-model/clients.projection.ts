@@ -54,6 +54,15 @@ export class ClientsProjection implements Projection {
         db.prepare(`DELETE FROM clients WHERE client_id = @id`).run({ id: row.id });
         break;
     }
-    this.directory.refresh(db, row.id);
+  }
+
+  load(): void {
+    this.directory.onModuleInit();
+  }
+
+  /** Every replica's ClientDirectory re-reads the committed row, whoever wrote it. */
+  observe(recorded: RecordedEvent, db: Database.Database): void {
+    const event = parseClientEvent(recorded);
+    if (event !== null) this.directory.refresh(db, event.data.clientId);
   }
 }

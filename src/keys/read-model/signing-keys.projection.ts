@@ -46,7 +46,15 @@ export class SigningKeysProjection implements Projection {
       default:
         return;
     }
-    this.queueReload();
+  }
+
+  load(): void {
+    this.ring.reload();
+  }
+
+  /** Every replica's key ring reloads once the rows are committed, whoever wrote them. */
+  observe(recorded: RecordedEvent): void {
+    if (recorded.stream === SIGNING_KEYS_STREAM) this.queueReload();
   }
 
   private queueReload(): void {

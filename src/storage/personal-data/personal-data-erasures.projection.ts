@@ -18,7 +18,10 @@ export class PersonalDataErasuresProjection implements Projection {
 
   constructor(private readonly keys: PersonalDataKeys) {}
 
-  apply(event: RecordedEvent, _db: Database.Database): void {
+  apply(_event: RecordedEvent, _db: Database.Database): void {}
+
+  /** Every replica evicts the destroyed key, whoever committed first. */
+  observe(event: RecordedEvent): void {
     if (event.type !== PERSONAL_DATA_ERASED) return;
     const { subject, keyId } = event.data as PersonalDataErased;
     if (typeof subject === 'string' && typeof keyId === 'string') this.keys.evict(subject, keyId);

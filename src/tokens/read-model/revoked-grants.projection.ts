@@ -25,6 +25,15 @@ export class RevokedGrantsProjection implements Projection {
       String(reason),
       recorded.createdAt.toISOString(),
     );
-    this.revoked.add(grantId);
+  }
+
+  load(): void {
+    this.revoked.onModuleInit();
+  }
+
+  /** Every replica's RevokedGrants learns each revocation, whoever wrote its row. */
+  observe(recorded: RecordedEvent): void {
+    if (recorded.type !== GRANT_REVOKED || !recorded.stream.startsWith(GRANT_STREAM_PREFIX)) return;
+    this.revoked.add(recorded.stream.slice(GRANT_STREAM_PREFIX.length));
   }
 }
