@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditFindings, auditLog, parseNdjson, type Resends } from './crash-audit.js';
 import { CALLBACK, type Client, grantIdOf, Ledger, runLoad, seededRandom, tokenRequest } from './crash-load.js';
-import { CrashableServer, runMeshid as runCli } from './crash-server.js';
-import type { CliResult } from './run-cli.js';
+import { CrashableServer } from './crash-server.js';
+import { type CliResult, runCli } from './run-cli.js';
 import { freePort } from './test-server.js';
 
 export interface CrashRunOptions {

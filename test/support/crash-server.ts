@@ -1,31 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { CliResult } from './run-cli.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const hooks = fileURLToPath(new URL('./crash-typescript-cache.mjs', import.meta.url));
-
-/**
- * `meshid <args>` from the TypeScript sources, as run-cli's spawnCli starts it, but with swc's
- * output cached on disk: twenty restarts transpile the sources once.
- */
-export function spawnMeshid(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--conditions=source', '--import', hooks, 'src/main.ts', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-/** Runs `meshid <args>` (spawnMeshid) to completion, as run-cli's runCli does. */
-export function runMeshid(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const child = spawnMeshid(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli } from './run-cli.js';
 
 /** How long a (re)started meshid may take to answer /readyz 200 on a busy shared machine. */
 const READY_DEADLINE_MS = 60000;
@@ -57,7 +31,7 @@ export class CrashableServer {
   async start(): Promise<void> {
     this.starts++;
     this.ready = false;
-    const child = spawnMeshid(['serve', '--port', String(this.port)], this.env);
+    const child = spawnCli(['serve', '--port', String(this.port)], this.env);
     this.child = child;
     this.output += `\n--- ${this.name} start #${this.starts} (pid ${child.pid}) ---\n`;
     const keep = (chunk: Buffer) => {

@@ -37,6 +37,18 @@ function database(): Database.Database {
   return readModel.db;
 }
 
+/** Two connections to one read-model file, as two servers on one data directory have. */
+function twoProcessesDatabase(): [Database.Database, Database.Database] {
+  const dir = mkdtempSync(join(tmpdir(), 'meshid-shared-read-models-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const open = () => {
+    const readModel = openReadModelDatabase(join(dir, 'read-models.db'), { migrationsDir: defaultMigrationsDir() });
+    cleanups.push(() => readModel.close());
+    return readModel.db;
+  };
+  return [open(), open()];
+}
+
 function runnerOf(store: EventStore, db: Database.Database, projections: Projection[]): ProjectionRunner {
   const runner = new ProjectionRunner(store, db, projections);
   cleanups.push(() => runner.stop());
@@ -185,14 +197,7 @@ describe('projections sharing one subscription (LogFollower)', () => {
 
   it('never applies an event twice when two processes feed the same read-model database', async () => {
     const { store } = countingStore();
-    const dir = mkdtempSync(join(tmpdir(), 'meshid-shared-read-models-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    // Two connections to one file, as two servers on one data directory have.
-    const connections = [0, 1].map(() => {
-      const readModel = openReadModelDatabase(join(dir, 'read-models.db'), { migrationsDir: defaultMigrationsDir() });
-      cleanups.push(() => readModel.close());
-      return readModel.db;
-    });
+    const connections = twoProcessesDatabase();
     connections[0]!.exec('CREATE TABLE event_count (n INTEGER NOT NULL); INSERT INTO event_count VALUES (0)');
     // A projection that is not idempotent: applying an event twice shows in the count.
     const counter = (): Projection => ({ name: 'counter', tables: ['event_count'], apply: (_event, db) => void db.prepare('UPDATE event_count SET n = n + 1').run() });
@@ -207,13 +212,7 @@ describe('projections sharing one subscription (LogFollower)', () => {
 
   it('hands every event to each process\'s observe, whichever process applied it, and loads with the checkpoint', async () => {
     const { store } = countingStore();
-    const dir = mkdtempSync(join(tmpdir(), 'meshid-shared-observe-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const connections = [0, 1].map(() => {
-      const readModel = openReadModelDatabase(join(dir, 'read-models.db'), { migrationsDir: defaultMigrationsDir() });
-      cleanups.push(() => readModel.close());
-      return readModel.db;
-    });
+    const connections = twoProcessesDatabase();
     connections[0]!.exec('CREATE TABLE seen_rows (position TEXT PRIMARY KEY)');
     await append(store, 'item-0', 3);
     // Process-local state (an in-memory index) kept by observe, rebuilt by load from the table.
