@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminCreateClient, adminToken, authorize, createAdminClientOffline, createClientOffline, eventIds, expectReplayMatches, expectTemporarilyUnavailable, type FaultClient, login, perRequestFailureLines, redeem } from './support/fault-checks.js';
+import { adminCreateClient, adminToken, authorize, createAdminClientOffline, createClientOffline, eventIds, expectReplayMatches, expectTemporarilyUnavailable, type FaultClient, login, perRequestFailureLines, redeem, sealerRetryLines } from './support/fault-checks.js';
 import { MeshidChild, until } from './support/fault-meshid.js';
 import { freePort } from './support/test-server.js';
 
@@ -69,6 +69,7 @@ describe('storage faults of the embedded store', () => {
       expect(after.length).toBeGreaterThan(before.length);
       await expectReplayMatches(meshid);
       expect(meshid.lines(STORAGE_FAULT)).toHaveLength(1);
+      expect(sealerRetryLines(meshid)).toEqual([]);
       expect(meshid.log).not.toMatch(/ERROR.*\n\s+at /);
     } finally {
       await meshid.stop();
@@ -114,6 +115,7 @@ describe('storage faults of the embedded store', () => {
         const after = eventIds(database);
         expect(after.slice(0, before.length)).toEqual(before);
         expect(meshid.lines(STORAGE_FAULT)).toHaveLength(1);
+        expect(sealerRetryLines(meshid)).toEqual([]);
       } finally {
         expect(await meshid.stop()).toBe(0);
       }

@@ -107,3 +107,8 @@ export async function expectReplayMatches(meshid: MeshidChild, env: Record<strin
 export function perRequestFailureLines(meshid: MeshidChild): string[] {
   return meshid.lines(/"context":"(OAuthEndpoints|HttpError|Authorize|Consent)"|\[(OAuthEndpoints|HttpError|Authorize|Consent)\]/);
 }
+
+/** What the log sealer said: a fault is logged once by the storage health, never at each of its retries. */
+export function sealerRetryLines(meshid: MeshidChild): string[] {
+  return meshid.lines(/"context":"LogSealer"|\[LogSealer\]/);
+}

@@ -1,8 +1,9 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import { Clock } from '../../common/clock.js';
 import { MeshidConfig } from '../../config/meshid-config.js';
 import { SecretHasher } from '../../crypto/secret-hasher.js';
+import { StorageHealth } from '../../storage/storage-health.js';
 import { RAW_EVENT_STORE } from '../../storage/storage.tokens.js';
 import { eventEntry, LOG_SEAL_KEY_PURPOSE, LOG_SEALS_STREAM } from './seal-format.js';
 import { type PendingEntry, SealWriter } from './seal-writer.js';
@@ -46,6 +47,8 @@ export class LogSealer implements OnApplicationBootstrap, BeforeApplicationShutd
     hasher: SecretHasher,
     config: MeshidConfig,
     private readonly clock: Clock,
+    /** A storage fault is logged once there (and its end), not at every retry here. */
+    @Optional() @Inject(StorageHealth) private readonly health: StorageHealth | null = null,
   ) {
     this.key = hasher.derivedKey(LOG_SEAL_KEY_PURPOSE);
     this.writer = new SealWriter(store, this.key, this.logger);
@@ -106,7 +109,7 @@ export class LogSealer implements OnApplicationBootstrap, BeforeApplicationShutd
         return;
       } catch (error) {
         if (signal.aborted) return;
-        this.logger.error(`sealing the log failed, starting over in ${RETRY_MS / 1000} s: ${(error as Error).message}`);
+        if (!this.health?.report(error)) this.logger.error(`sealing the log failed, starting over in ${RETRY_MS / 1000} s: ${(error as Error).message}`);
         this.clearTimer();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, RETRY_MS);
@@ -155,7 +158,7 @@ export class LogSealer implements OnApplicationBootstrap, BeforeApplicationShutd
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.enqueue(() => this.writer.sealPending(this.maxEvents)).catch((error: unknown) => {
-        this.logger.error(`could not append a seal, will retry: ${(error as Error).message}`);
+        if (!this.health?.report(error)) this.logger.error(`could not append a seal, will retry: ${(error as Error).message}`);
       });
     }, delay);
     this.timer.unref();
