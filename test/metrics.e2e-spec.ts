@@ -90,6 +90,8 @@ describe('GET /metrics', () => {
     expect(sample(metricsText, 'meshid_tokens_issued_total{grant_type="refresh_token"}')).toBe(1);
     expect(sample(metricsText, 'meshid_tokens_issued_total{grant_type="client_credentials"}')).toBe(1);
     expect(sample(metricsText, 'meshid_logins_total{method="password",outcome="failed"}')).toBe(1);
+    // The one code login: a network identity (here the dev one) whose session /authorize started.
+    expect(sample(metricsText, 'meshid_logins_total{method="dev",outcome="succeeded"}')).toBe(1);
   });
 
   it('reports each projection: lag, checkpoint, caught up, not failed; and the store reachable', () => {

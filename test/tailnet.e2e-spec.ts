@@ -135,6 +135,9 @@ describe('a tailnet login through tailscale serve', () => {
       const redirect = await browse(url, '100.101.102.105');
       expect(redirect.status).toBe(303);
       expect(new URL(redirect.headers.get('location')!).searchParams.get('error')).toBe('temporarily_unavailable');
+      // Operators see it: the sign-ins whose person could not be established, apart from failures.
+      const metrics = await (await fetch(`${meshid.issuer}/metrics`)).text();
+      expect(metrics).toMatch(/^meshid_logins_total\{method="network",outcome="unavailable"\} 2$/m);
     } finally {
       tailscaled.delayMs = 0;
     }

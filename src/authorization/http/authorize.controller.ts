@@ -15,6 +15,7 @@ import { queryOf, sendAccountChoice } from './account-choice.js';
 import { ConsentRecords } from '../consent-records.js';
 import { Clock } from '../../common/clock.js';
 import { signInPath } from '../../sessions/http/return-to.js';
+import { LoginMetrics } from '../../metrics/login-metrics.js';
 import { CallerContext } from '../../policy/caller-context.js';
 import { formBody, readParameters } from './request-parameters.js';
 
@@ -41,6 +42,7 @@ export class AuthorizeController {
     private readonly consentRecords: ConsentRecords,
     private readonly clock: Clock,
     private readonly caller: CallerContext,
+    private readonly logins: LoginMetrics,
     @Inject(MeshidConfig) private readonly config: MeshidConfig,
   ) {}
 
@@ -85,6 +87,7 @@ export class AuthorizeController {
       identity = await this.identities.identify(request);
     } catch (error) {
       if (!(error instanceof IdentityUnavailableError)) throw error;
+      this.logins.record('network', 'unavailable');
       if (!valid.prompt.has('none')) return this.responses.identityUnavailable(reply, error);
       this.responses.redirectError(reply, valid.redirectUri, 'temporarily_unavailable', 'the identity of the caller cannot be established right now', valid.state);
       return;
@@ -129,6 +132,7 @@ export class AuthorizeController {
         identity.authTime !== undefined
           ? await this.sessionOf(request, identity.subject)
           : await this.sessions.establish(request, reply, identity.subject, valid.prompt.has('login'), context);
+      if (identity.authTime === undefined) this.logins.record(identity.source, 'succeeded');
     } catch (error) {
       const failure = authorizationFailureCode(error);
       if (failure === 'server_error') this.logger.error(`could not establish a session (correlation ${context.correlationId}): ${(error as Error).message}`);
